@@ -1,0 +1,87 @@
+from odoo import Command, api, models
+
+
+class RmaOrder(models.Model):
+    _inherit = "rma.order"
+
+    @api.model
+    def _load_rma_demo(self):
+        """Demo: delivered and invoiced orders, and one return in each state.
+
+        Called once from demo/rma_demo.xml; works through the real flows (sale
+        confirmation, delivery validation, invoice posting, return actions).
+        """
+        ref = self.env.ref
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        products = ref("rma_returns.product_shoes_demo") | ref("rma_returns.product_jacket_demo")
+        products |= ref("rma_returns.product_socks_demo")
+        for product in products:
+            self.env["stock.quant"]._update_available_quantity(
+                product, warehouse.lot_stock_id, 100.0
+            )
+        customers = [
+            ref("base.partner_demo_portal"),
+            ref("rma_returns.partner_anna_demo"),
+            ref("rma_returns.partner_lucas_demo"),
+        ]
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": customers[i % len(customers)].id,
+                    "warehouse_id": warehouse.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 2.0})
+                        for product in products
+                    ],
+                }
+                for i in range(7)
+            ]
+        )
+        orders.action_confirm()
+        for picking in orders.picking_ids:
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+            picking.move_ids.picked = True
+        orders.picking_ids.button_validate()
+        invoices = orders._create_invoices()
+        invoices.action_post()
+
+        reasons = [
+            ref("rma_returns.rma_reason_wrong_size"),
+            ref("rma_returns.rma_reason_changed_mind"),
+            ref("rma_returns.rma_reason_defective"),
+        ]
+        rmas = self.create(
+            [
+                {
+                    "sale_order_id": order.id,
+                    "description": "Demo return",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "sale_line_id": line.id,
+                                "product_uom_qty": 1.0,
+                                "reason_id": reasons[i % len(reasons)].id,
+                            }
+                        )
+                        for line in order.order_line[:2]
+                    ],
+                }
+                for i, order in enumerate(orders)
+            ]
+        )
+        # rmas[0] stays a draft; each next one goes one step further.
+        steps = {
+            1: ["action_submit"],
+            2: ["action_submit", "action_approve"],
+            3: ["action_submit", "action_approve", "action_receive"],
+            4: ["action_submit", "action_approve", "action_receive", "action_done"],
+            5: ["action_submit", "action_reject"],
+            6: ["action_cancel"],
+        }
+        for index, actions in steps.items():
+            for action in actions:
+                getattr(rmas[index], action)()
+        return rmas

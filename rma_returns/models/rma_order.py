@@ -1,0 +1,417 @@
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+RMA_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("received", "Received"),
+    ("done", "Done"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
+# Groups that may read returns: agents, accountants (credit notes), warehouse staff.
+RMA_READERS = "rma_returns.group_rma_user,account.group_account_invoice,stock.group_stock_user"
+# States in which a return still holds on to the quantities it asks for.
+OPEN_STATES = ("draft", "submitted", "approved", "received")
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS = {
+    "submit": (("draft",), "submitted"),
+    "approve": (("submitted",), "approved"),
+    "reject": (("draft", "submitted"), "rejected"),
+    "receive": (("approved",), "received"),
+    "done": (("received",), "done"),
+    "cancel": (("draft", "submitted", "approved"), "cancelled"),
+    "draft": (("rejected", "cancelled"), "draft"),
+}
+# Milestone date written when a return enters a state.
+STATE_DATES = {
+    "submitted": "date_submitted",
+    "approved": "date_approved",
+    "received": "date_received",
+    "done": "date_done",
+    "rejected": "date_rejected",
+    "cancelled": "date_cancelled",
+}
+
+
+def _new_slip_token(_records=None):
+    """Random, unguessable token (192 bits) printed in the return slip's QR code."""
+    return secrets.token_urlsafe(24)
+
+
+class RmaOrder(models.Model):
+    """One customer return request for one sale order."""
+
+    _name = "rma.order"
+    _description = "Return Order"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    # === FIELDS === #
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    state = fields.Selection(
+        RMA_STATES,
+        required=True,
+        default="draft",
+        copy=False,
+        index=True,
+        tracking=True,
+        group_expand="_group_expand_state",
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        domain="[('state', '=', 'sale')]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    partner_shipping_id = fields.Many2one(
+        "res.partner",
+        string="Pickup Address",
+        compute="_compute_partner_shipping_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Where the parcel is picked up or sent back from.",
+    )
+    currency_id = fields.Many2one(related="sale_order_id.currency_id", store=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    origin_picking_id = fields.Many2one(
+        "stock.picking",
+        string="Delivery",
+        check_company=True,
+        help="The delivery the return was started from, if any.",
+    )
+    line_ids = fields.One2many("rma.order.line", "rma_id", string="Lines", copy=True)
+    description = fields.Text(string="Customer Comment")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Return Warehouse",
+        check_company=True,
+        tracking=True,
+        help="Where the goods come back to.",
+    )
+    tracking_ref = fields.Char(string="Tracking Reference", tracking=True)
+    carrier_name = fields.Char(string="Carrier")
+    decision = fields.Selection(
+        [("approve", "Approve"), ("review", "To Review"), ("reject", "Reject")],
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    decision_explanation = fields.Text(readonly=True, copy=False)
+    reject_reason = fields.Text(copy=False, tracking=True)
+    slip_token = fields.Char(
+        default=_new_slip_token, copy=False, readonly=True, groups="base.group_user"
+    )
+    date_submitted = fields.Datetime(readonly=True, copy=False)
+    date_approved = fields.Datetime(readonly=True, copy=False)
+    date_received = fields.Datetime(readonly=True, copy=False)
+    date_done = fields.Datetime(readonly=True, copy=False)
+    date_rejected = fields.Datetime(readonly=True, copy=False)
+    date_cancelled = fields.Datetime(readonly=True, copy=False)
+    picking_ids = fields.One2many("stock.picking", "rma_order_id", string="Transfers")
+    picking_count = fields.Integer(compute="_compute_picking_count")
+    credit_note_ids = fields.One2many("account.move", "rma_order_id", string="Credit Notes")
+    credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+    invoice_ids = fields.Many2many(
+        "account.move",
+        compute="_compute_invoice_ids",
+        string="Invoices",
+        help="The invoices of the returned lines.",
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_ids")
+    delivery_ids = fields.Many2many(
+        "stock.picking",
+        compute="_compute_delivery_ids",
+        string="Deliveries",
+        help="The deliveries the returned goods were shipped with.",
+    )
+    delivery_count = fields.Integer(compute="_compute_delivery_ids")
+    qty_total = fields.Float(
+        string="Quantity", compute="_compute_totals", store=True, digits="Product Unit of Measure"
+    )
+    amount_total = fields.Monetary(
+        string="Value",
+        compute="_compute_totals",
+        store=True,
+        help="Value of the returned quantities at the sale price, taxes included.",
+    )
+
+    _sql_constraints = [
+        ("slip_token_uniq", "unique(slip_token)", "The slip token must be unique."),
+    ]
+
+    # === COMPUTE METHODS === #
+    @api.depends("sale_order_id")
+    def _compute_company_id(self):
+        for rma in self:
+            rma.company_id = rma.sale_order_id.company_id or rma.company_id or self.env.company
+
+    @api.depends("sale_order_id")
+    def _compute_partner_id(self):
+        for rma in self:
+            rma.partner_id = rma.sale_order_id.partner_id or rma.partner_id
+
+    @api.depends("partner_id", "sale_order_id")
+    def _compute_partner_shipping_id(self):
+        for rma in self:
+            rma.partner_shipping_id = rma.sale_order_id.partner_shipping_id or rma.partner_id
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for rma in self:
+            rma.access_url = f"/my/returns/{rma.id}"
+
+    @api.depends("picking_ids")
+    def _compute_picking_count(self):
+        for rma in self:
+            rma.picking_count = len(rma.picking_ids)
+
+    @api.depends("credit_note_ids")
+    def _compute_credit_note_count(self):
+        for rma in self:
+            rma.credit_note_count = len(rma.credit_note_ids)
+
+    @api.depends("line_ids.invoice_line_id")
+    def _compute_invoice_ids(self):
+        for rma in self:
+            rma.invoice_ids = rma.line_ids.invoice_line_id.move_id
+            rma.invoice_count = len(rma.invoice_ids)
+
+    @api.depends("line_ids.move_id", "origin_picking_id")
+    def _compute_delivery_ids(self):
+        for rma in self:
+            rma.delivery_ids = rma.line_ids.move_id.picking_id | rma.origin_picking_id
+            rma.delivery_count = len(rma.delivery_ids)
+
+    @api.depends("line_ids.product_uom_qty", "line_ids.price_total")
+    def _compute_totals(self):
+        for rma in self:
+            rma.qty_total = sum(rma.line_ids.mapped("product_uom_qty"))
+            rma.amount_total = sum(rma.line_ids.mapped("price_total"))
+
+    @api.model
+    def _group_expand_state(self, states, domain):
+        return [key for key, _label in RMA_STATES]
+
+    # === CRUD METHODS === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id"))
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company or self.env.company)
+                    .next_by_code("rma.order")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_or_cancelled(self):
+        blocked = self.filtered(lambda r: r.state not in ("draft", "cancelled"))
+        if blocked:
+            raise UserError(
+                self.env._(
+                    "Only draft or cancelled returns can be deleted: %(names)s",
+                    names=", ".join(blocked.mapped("name")),
+                )
+            )
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Return %(name)s", name=self.name)
+
+    # === ACTION METHODS === #
+    def action_submit(self):
+        """Customer or agent sends the request: draft → submitted."""
+        todo = self._start_transition("submit")
+        empty = todo.filtered(lambda r: not r.line_ids)
+        if empty:
+            raise UserError(
+                self.env._(
+                    "Add at least one product to return before submitting %(names)s.",
+                    names=", ".join(empty.mapped("name")),
+                )
+            )
+        todo.line_ids._check_returnable_qty()
+        todo._finish_transition("submit")
+        todo._on_submit()
+        return True
+
+    def action_approve(self):
+        """Accept the return: submitted → approved, then run what approval triggers."""
+        todo = self._start_transition("approve")
+        todo._finish_transition("approve")
+        todo._on_approve()
+        return True
+
+    def action_reject(self):
+        """Refuse the return: draft/submitted → rejected."""
+        todo = self._start_transition("reject")
+        todo._finish_transition("reject")
+        return True
+
+    def action_receive(self):
+        """Record that the goods arrived: approved → received."""
+        todo = self._start_transition("receive")
+        todo._finish_transition("receive")
+        return True
+
+    def action_done(self):
+        """Close the return once every line is resolved: received → done."""
+        todo = self._start_transition("done")
+        todo._finish_transition("done")
+        return True
+
+    def action_cancel(self):
+        """Withdraw the return: draft/submitted/approved → cancelled."""
+        todo = self._start_transition("cancel")
+        todo._finish_transition("cancel")
+        return True
+
+    def action_draft(self):
+        """Reopen a rejected or cancelled return: → draft (quantities checked again)."""
+        todo = self._start_transition("draft")
+        todo.line_ids._check_qty_available()
+        todo._finish_transition("draft")
+        return True
+
+    def action_open_reject_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Return"),
+            "res_model": "rma.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_rma_ids": self.ids},
+        }
+
+    def action_view_sale_order(self):
+        return self._open_records(self.sale_order_id, self.env._("Sale Order"))
+
+    def action_view_pickings(self):
+        return self._open_records(self.picking_ids, self.env._("Transfers"))
+
+    def action_view_deliveries(self):
+        return self._open_records(self.delivery_ids, self.env._("Deliveries"))
+
+    def action_view_invoices(self):
+        return self._open_records(self.invoice_ids, self.env._("Invoices"))
+
+    def action_view_credit_notes(self):
+        return self._open_records(self.credit_note_ids, self.env._("Credit Notes"))
+
+    # === BUSINESS METHODS === #
+    def _start_transition(self, action):
+        """Return the records that still have to make ``action``'s transition.
+
+        Records already in the target state are skipped (actions are idempotent);
+        any record in a state the action cannot start from raises a UserError.
+        The returns are locked so that two workers cannot move them at once.
+        """
+        sources, target = TRANSITIONS[action]
+        self._lock_for_update()
+        todo = self.filtered(lambda r: r.state != target)
+        wrong = todo.filtered(lambda r: r.state not in sources)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(names)s: the return is %(state)s.",
+                    action=self._transition_label(action),
+                    names=", ".join(wrong.mapped("name")),
+                    state=labels[wrong[0].state].lower(),
+                )
+            )
+        return todo
+
+    def _finish_transition(self, action):
+        target = TRANSITIONS[action][1]
+        vals = {"state": target}
+        if target in STATE_DATES:
+            vals[STATE_DATES[target]] = fields.Datetime.now()
+        if self:
+            self.write(vals)
+
+    def _transition_label(self, action):
+        return {
+            "submit": self.env._("Submitting"),
+            "approve": self.env._("Approving"),
+            "reject": self.env._("Rejecting"),
+            "receive": self.env._("Receiving"),
+            "done": self.env._("Closing"),
+            "cancel": self.env._("Cancelling"),
+            "draft": self.env._("Resetting to draft"),
+        }[action]
+
+    def _lock_for_update(self):
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM rma_order WHERE id IN %s FOR UPDATE", [tuple(self.ids)]
+            )
+            self.invalidate_recordset(["state"])
+
+    def _on_submit(self):
+        """Hook run on the returns that were just submitted."""
+
+    def _on_approve(self):
+        """Hook run on the returns that were just approved."""
+
+    def _rma_window_action(self, name):
+        """Window action on these returns (form when there is one)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("rma_returns.rma_order_action")
+        action["name"] = name
+        if len(self) == 1:
+            action.update(views=[(False, "form")], res_id=self.id, view_mode="form")
+        else:
+            action["domain"] = [("id", "in", self.ids)]
+        return action
+
+    def _open_records(self, records, name):
+        action = {"type": "ir.actions.act_window", "name": name, "res_model": records._name}
+        if len(records) == 1:
+            action.update(view_mode="form", res_id=records.id)
+        else:
+            action.update(view_mode="list,form", domain=[("id", "in", records.ids)])
+        return action

@@ -1,0 +1,2 @@
+from . import test_rma_order
+from . import test_rma_security

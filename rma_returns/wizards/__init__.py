@@ -1,0 +1,2 @@
+from . import rma_create_wizard
+from . import rma_reject_wizard
