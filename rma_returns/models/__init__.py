@@ -7,3 +7,4 @@ from . import sale_order_line
 from . import stock_picking
 from . import account_move
 from . import res_partner
+from . import product_template

@@ -17,6 +17,13 @@ RMA_READERS = "rma_returns.group_rma_user,account.group_account_invoice,stock.gr
 # States in which a return still holds on to the quantities it asks for.
 OPEN_STATES = ("draft", "submitted", "approved", "received")
 
+DECISIONS = [("approve", "Approve"), ("review", "To Review"), ("reject", "Reject")]
+REFUND_TIMINGS = [
+    ("approval", "On Approval"),
+    ("receipt", "On Receipt"),
+    ("inspection", "After Inspection"),
+]
+
 # action -> (states it may start from, state it leads to)
 TRANSITIONS = {
     "submit": (("draft",), "submitted"),
@@ -131,13 +138,39 @@ class RmaOrder(models.Model):
     tracking_ref = fields.Char(string="Tracking Reference", tracking=True)
     carrier_name = fields.Char(string="Carrier")
     decision = fields.Selection(
-        [("approve", "Approve"), ("review", "To Review"), ("reject", "Reject")],
+        DECISIONS,
         readonly=True,
         copy=False,
         tracking=True,
+        help="What the return policy decided when the return was submitted.",
     )
     decision_explanation = fields.Text(readonly=True, copy=False)
     reject_reason = fields.Text(copy=False, tracking=True)
+    refund_timing = fields.Selection(
+        REFUND_TIMINGS,
+        required=True,
+        default="receipt",
+        tracking=True,
+        help="When the credit note is created: on approval (fast refund), once the "
+        "goods are received, or after inspection and disposition.",
+    )
+    restocking_fee = fields.Monetary(
+        copy=False, help="Deducted from the refund as a separate credit note line."
+    )
+    shipping_fee = fields.Monetary(
+        string="Return Shipping Fee",
+        copy=False,
+        help="Return shipping paid by the customer, deducted from the refund.",
+    )
+    auto_post_refund = fields.Boolean(
+        string="Post Credit Notes", default=True, help="Post the credit notes as soon as created."
+    )
+    is_cross_border = fields.Boolean(
+        string="Cross-Border",
+        copy=False,
+        help="The pickup country differs from the warehouse country: the slip "
+        "carries customs data.",
+    )
     slip_token = fields.Char(
         default=_new_slip_token, copy=False, readonly=True, groups="base.group_user"
     )
@@ -373,6 +406,7 @@ class RmaOrder(models.Model):
             vals[STATE_DATES[target]] = fields.Datetime.now()
         if self:
             self.write(vals)
+            self._rma_notify(target)
 
     def _transition_label(self, action):
         return {
@@ -397,6 +431,42 @@ class RmaOrder(models.Model):
 
     def _on_approve(self):
         """Hook run on the returns that were just approved."""
+
+    def _rma_notify(self, event):
+        """Hook: tell the customer about ``event`` on these returns.
+
+        Events: the state just entered (``submitted``, ``approved``, ``rejected``,
+        ``received``, ``done``, ``cancelled``), and ``refunded`` /
+        ``replacement_shipped`` from the automation.
+        """
+
+    def _rma_evaluate(self):
+        """Pure, side-effect-free policy evaluation of each return.
+
+        :return: {rma id: {"decision": "approve"|"review"|"reject",
+                  "explanation": str, "refund_amount": float, "fees": float,
+                  "refund_timing": str, "lines": {line id: decision}}}
+        Without a return policy every request goes to an agent for review.
+        """
+        return {
+            rma.id: {
+                "decision": "review",
+                "explanation": self.env._(
+                    "No return policy applies: an agent reviews the request."
+                ),
+                "refund_amount": rma.amount_total,
+                "fees": 0.0,
+                "refund_timing": rma.refund_timing,
+                "lines": {line.id: "review" for line in rma.line_ids},
+            }
+            for rma in self
+        }
+
+    def _rma_pending_receipts(self):
+        """Incoming transfers of these returns still waiting to be validated."""
+        return self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "incoming" and p.state not in ("done", "cancel")
+        )
 
     def _rma_window_action(self, name):
         """Window action on these returns (form when there is one)."""

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_repr, float_round
 
-from .rma_order import OPEN_STATES
+from .rma_order import DECISIONS, OPEN_STATES
 
 CONDITIONS = [
     ("unopened", "Unopened"),
@@ -79,6 +79,12 @@ class RmaOrderLine(models.Model):
         help="The posted invoice line the refund reverses.",
     )
     reason_id = fields.Many2one("rma.reason", index=True)
+    decision = fields.Selection(
+        DECISIONS,
+        readonly=True,
+        copy=False,
+        help="The policy's decision for this line; a rejected line is never received nor refunded.",
+    )
     condition = fields.Selection(CONDITIONS, default="unopened", required=True)
     resolution = fields.Selection(RESOLUTIONS, default="refund", required=True)
     exchange_product_id = fields.Many2one(
