@@ -22,6 +22,12 @@ info "Fresh database '$DB' with rma_returns installed"
 dropdb --if-exists "$DB" >/dev/null
 odoo_once -c "$CONF" -d "$DB" -i rma_returns
 
+info "Translations: i18n/rma_returns.pot is current"
+POT_NOW="$ROOT/.odoo/rma_returns.pot"
+"${ODOO_BIN[@]}" -c "$CONF" -d "$DB" --i18n-export="$POT_NOW" --modules=rma_returns \
+    --stop-after-init --log-level=warn 2>&1 | grep -v "Running as user 'root'" || true
+"$PYTHON" "$ROOT/tools/check_pot.py" "$ROOT/rma_returns/i18n/rma_returns.pot" "$POT_NOW"
+
 info "Test suite (pytest-odoo)"
 export ODOO_RC="$CONF"
 set +e

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The benchmark: rma_returns side by side with the OCA `rma_sale` addon, same Odoo,
+# same PostgreSQL, same scenario. Not a test; `make bench` runs it.
+source "$(dirname "$0")/../tools/common.sh"
+
+ORDERS=${BENCH_ORDERS:-20}
+OCA_DIR="$ROOT/bench/.oca"
+check_odoo
+install_requirements "$ROOT/requirements.txt"
+setup_postgres
+
+# OCA rma 18.0 from PyPI, pinned to releases that run on this Odoo 18.0 tree.
+if [ ! -d "$OCA_DIR/odoo/addons/rma_sale" ]; then
+    info "Installing OCA rma + rma_sale (PyPI) into bench/.oca"
+    "$PYTHON" -m pip install --quiet --no-deps --target "$OCA_DIR" \
+        "odoo-addon-rma==18.0.2.2.0" "odoo-addon-rma_sale==18.0.2.1.1"
+fi
+
+run_side() {
+    local side=$1 module=$2 extra_path=$3
+    local db="rma_bench_$side" conf="$ROOT/.odoo/bench-$side.conf"
+    local saved=$ADDONS_PATH
+    [ -n "$extra_path" ] && ADDONS_PATH="$ADDONS_PATH,$extra_path"
+    write_config "$conf"
+    ADDONS_PATH=$saved
+    if ! psql -X -q -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
+        info "Database $db with $module (no demo data)"
+        odoo_once -c "$conf" -d "$db" -i "$module" --without-demo=all
+    fi
+    "$PYTHON" "$ROOT/bench/bench_rma.py" --config "$conf" --database "$db" --side "$side" --orders "$ORDERS"
+}
+
+mkdir -p "$ROOT/bench/results"
+run_side ours rma_returns ""
+run_side oca rma_sale "$OCA_DIR/odoo/addons"
+"$PYTHON" "$ROOT/bench/bench_rma.py" --report "$ROOT/bench/results"

@@ -1,0 +1,47 @@
+"""Fail when the committed translation template misses or keeps strings.
+
+Usage: check_pot.py COMMITTED.pot FRESH.pot — compares the msgid sets; refresh
+the template with the export command printed on failure.
+"""
+
+import sys
+
+
+def msgids(path):
+    ids, current, collecting = set(), [], False
+    with open(path, encoding="utf-8") as handle:
+        for raw in handle:
+            line = raw.strip()
+            if line.startswith("msgid "):
+                current, collecting = [line[6:]], True
+            elif line.startswith("msgstr"):
+                if collecting:
+                    ids.add("".join(part.strip('"') for part in current))
+                collecting = False
+            elif collecting and line.startswith('"'):
+                current.append(line)
+    ids.discard("")
+    return ids
+
+
+def main():
+    committed, fresh = sys.argv[1], sys.argv[2]
+    try:
+        old = msgids(committed)
+    except FileNotFoundError:
+        old = set()
+    new = msgids(fresh)
+    missing, stale = new - old, old - new
+    if missing or stale:
+        print(f"{committed} is out of date: {len(missing)} new, {len(stale)} removed strings.")
+        for text in sorted(missing)[:10]:
+            print(f"  + {text[:90]}")
+        for text in sorted(stale)[:10]:
+            print(f"  - {text[:90]}")
+        print(f"Refresh it: cp {fresh} {committed}")
+        sys.exit(1)
+    print(f"{committed}: {len(new)} strings, current.")
+
+
+if __name__ == "__main__":
+    main()
