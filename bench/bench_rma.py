@@ -123,6 +123,7 @@ class Ours(Side):
 class Oca(Side):
     def request(self):
         location = self.env["stock.warehouse"].search([], limit=1).rma_loc_id
+        operation = self.env.ref("rma.rma_operation_refund")
         vals = []
         for order in self.orders:
             for line in order.order_line:
@@ -136,6 +137,7 @@ class Oca(Side):
                         "product_uom_qty": 1.0,
                         "product_uom": line.product_uom.id,
                         "location_id": location.id,
+                        "operation_id": operation.id,
                     }
                 )
         self.rmas = self.env["rma"].create(vals)
