@@ -5,9 +5,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     # === FIELDS === #
-    rma_notify_submitted = fields.Boolean(
-        related="company_id.rma_notify_submitted", readonly=False
-    )
+    rma_notify_submitted = fields.Boolean(related="company_id.rma_notify_submitted", readonly=False)
     rma_notify_approved = fields.Boolean(related="company_id.rma_notify_approved", readonly=False)
     rma_notify_rejected = fields.Boolean(related="company_id.rma_notify_rejected", readonly=False)
     rma_notify_received = fields.Boolean(related="company_id.rma_notify_received", readonly=False)

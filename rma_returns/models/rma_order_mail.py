@@ -38,7 +38,9 @@ class RmaOrder(models.Model):
     def action_submit(self):
         """Submit, then acknowledge with the decision the policy took meanwhile."""
         pending = self.filtered(lambda r: r.state == "draft")
-        result = super(RmaOrder, self.with_context(rma_ack_pending=tuple(pending.ids))).action_submit()
+        result = super(
+            RmaOrder, self.with_context(rma_ack_pending=tuple(pending.ids))
+        ).action_submit()
         pending._rma_send_notification("submitted")
         return result
 
@@ -77,12 +79,15 @@ class RmaOrder(models.Model):
             self.browse([r.id for r in records]).sudo().rma_notified_events = ",".join(
                 sorted(set(filter(None, events.split(","))) | {event})
             )
+        internal = self.env.user._is_internal()
         for company, records in groupby(todo, key=lambda r: r.company_id):
             kwargs = {}
-            if not self.env.user._is_internal():
-                # portal user, guest or cron: the shop speaks, not the customer
+            if not internal:
+                # the customer acted (portal): the shop speaks, and the customer,
+                # though the current user, still gets the e-mail
                 kwargs["author_id"] = company.partner_id.id
-            todo.browse([r.id for r in records]).message_post_with_source(
+            records = todo.browse([r.id for r in records])
+            records.with_context(mail_notify_author=not internal).message_post_with_source(
                 template,
                 email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
                 subtype_xmlid="mail.mt_comment",

@@ -43,10 +43,12 @@ class RmaOrder(models.Model):
         """Give these returns a new random slip token: slips already printed stop
         working, the next print carries the new QR code."""
         tokens = self._rma_new_slip_tokens(len(self))
-        for rma, token in zip(self, tokens):
+        for rma, token in zip(self, tokens, strict=True):
             rma.sudo().slip_token = token
         self.message_post(
-            body=self.env._("New return slip code generated: previously printed slips no longer scan.")
+            body=self.env._(
+                "New return slip code generated: previously printed slips no longer scan."
+            )
         )
         return True
 
