@@ -8,3 +8,7 @@ from . import stock_picking
 from . import account_move
 from . import res_partner
 from . import product_template
+from . import rma_order_slip
+from . import rma_order_mail
+from . import res_company
+from . import res_config_settings

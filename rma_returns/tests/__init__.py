@@ -1,2 +1,5 @@
 from . import test_rma_order
 from . import test_rma_security
+from . import test_rma_slip
+from . import test_rma_scan
+from . import test_rma_mail

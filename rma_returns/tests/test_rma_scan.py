@@ -1,0 +1,144 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from .common import RmaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRmaScan(RmaCommon, HttpCase):
+    """Scanning a slip's QR code: warehouse staff land on the receipt, everybody
+    else sees only the return number and state."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"street": "7 Rosemary Lane", "city": "Leeds"})
+        cls.order = cls._create_order([(cls.product_a, 2.0)])
+        cls.stock_user = new_test_user(
+            cls.env, login="rma_scan_stock", groups="base.group_user,stock.group_stock_user"
+        )
+        cls.accountant = new_test_user(
+            cls.env,
+            login="rma_scan_account",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        cls.portal_user = new_test_user(
+            cls.env, login="rma_scan_portal", groups="base.group_portal", partner_id=cls.customer.id
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.rma = self._create_rma(self.order, {self.product_a: 2.0})
+        self.rma.action_submit()
+        self.rma.action_approve()
+        self.path = f"/rma/scan/{self.rma.slip_token}"
+
+    def _create_receipt(self):
+        """The return receipt the automation would create on approval."""
+        picking_type = self.warehouse.in_type_id
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.customer.id,
+                "location_id": self.env.ref("stock.stock_location_customers").id,
+                "location_dest_id": picking_type.default_location_dest_id.id,
+                "rma_order_id": self.rma.id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": self.product_a.name,
+                            "product_id": self.product_a.id,
+                            "product_uom_qty": 2.0,
+                            "location_id": self.env.ref("stock.stock_location_customers").id,
+                            "location_dest_id": picking_type.default_location_dest_id.id,
+                        },
+                    )
+                ],
+            }
+        )
+        receipt.action_confirm()
+        return receipt
+
+    def _scan(self, path=None):
+        return self.url_open(path or self.path, allow_redirects=False)
+
+    def _assert_minimal_page(self, response):
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.rma.name, response.text)
+        self.assertIn("Approved", response.text)
+        for private in ("Ruth Returner", "Rosemary Lane", "ruth@example.com", "Hiking Boots"):
+            self.assertNotIn(private, response.text)
+
+    # --- the route ---
+    def test_stock_user_lands_on_pending_receipt(self):
+        receipt = self._create_receipt()
+        self.authenticate("rma_scan_stock", "rma_scan_stock")
+        response = self._scan()
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(
+            response.headers["Location"].endswith(
+                f"/odoo/action-stock.action_picking_tree_all/{receipt.id}"
+            ),
+            response.headers["Location"],
+        )
+
+    def test_done_receipt_is_not_offered(self):
+        receipt = self._create_receipt()
+        receipt.action_cancel()
+        self.authenticate("rma_scan_stock", "rma_scan_stock")
+        response = self._scan()
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith(f"/odoo/returns/{self.rma.id}"))
+
+    def test_internal_reader_without_stock_rights_gets_the_return(self):
+        self._create_receipt()
+        self.authenticate("rma_scan_account", "rma_scan_account")
+        response = self._scan()
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith(f"/odoo/returns/{self.rma.id}"))
+
+    def test_portal_customer_sees_minimal_page(self):
+        self._create_receipt()
+        self.authenticate("rma_scan_portal", "rma_scan_portal")
+        self._assert_minimal_page(self._scan())
+
+    def test_anonymous_sees_minimal_page(self):
+        self._create_receipt()
+        self._assert_minimal_page(self._scan())
+
+    def test_unknown_or_partial_token_is_404(self):
+        self.authenticate("rma_scan_stock", "rma_scan_stock")
+        for path in (
+            "/rma/scan/not-a-token",
+            self.path[:-1],
+            self.path.upper() if self.path.upper() != self.path else self.path + "x",
+            f"/rma/scan/{self.rma.id}",
+        ):
+            self.assertEqual(self._scan(path).status_code, 404, path)
+
+    # --- the back-office wizard ---
+    def _wizard_scan(self, code, user=None):
+        form = Form(self.env["rma.scan.wizard"].with_user(user or self.stock_user))
+        form.code = code
+        return form.save().action_scan()
+
+    def test_wizard_opens_receipt_from_url_token_or_number(self):
+        receipt = self._create_receipt()
+        for code in (
+            self.rma.slip_scan_url,
+            f"  {self.rma.slip_scan_url}?utm=x ",
+            self.rma.slip_token,
+            self.rma.name,
+        ):
+            action = self._wizard_scan(code)
+            self.assertEqual((action["res_model"], action["res_id"]), ("stock.picking", receipt.id))
+
+    def test_wizard_opens_return_without_pending_receipt(self):
+        action = self._wizard_scan(self.rma.name, user=self.agent)
+        self.assertEqual((action["res_model"], action["res_id"]), ("rma.order", self.rma.id))
+
+    def test_wizard_unknown_code(self):
+        with self.assertRaisesRegex(UserError, "No return matches .RMA/0000/99999"):
+            self._wizard_scan("RMA/0000/99999")
