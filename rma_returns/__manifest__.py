@@ -23,8 +23,12 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/rma_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": ["demo/rma_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["rma_returns/static/src/js/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

@@ -8,3 +8,6 @@ from . import stock_picking
 from . import account_move
 from . import res_partner
 from . import product_template
+from . import rma_order_portal
+from . import sale_order_portal
+from . import rma_guest_attempt

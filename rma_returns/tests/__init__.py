@@ -1,2 +1,4 @@
 from . import test_rma_order
 from . import test_rma_security
+from . import test_portal
+from . import test_portal_access
