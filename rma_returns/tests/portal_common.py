@@ -83,7 +83,9 @@ class RmaPortalCommon(RmaCommon, HttpCase):
 
     def _attach_credit_note(self, rma):
         """A posted credit note of ``rma`` (as the refund automation would make)."""
-        invoice = rma.sale_order_id.invoice_ids[:1]
+        invoice = rma.sale_order_id.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"
+        )
         credit_note = invoice._reverse_moves()
         credit_note.rma_order_id = rma
         credit_note.action_post()
