@@ -3,14 +3,13 @@ import logging
 from werkzeug.exceptions import NotFound
 
 from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import consteq, float_compare
 from odoo.tools.mimetypes import guess_mimetype
-
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.rma_order_line import CONDITIONS, RESOLUTIONS, _format_qty
 
@@ -26,10 +25,6 @@ SLIP_REPORT = "rma_returns.action_report_rma_slip"
 # Marks the photos a customer uploaded with the return: the only attachments
 # of a return served on the portal.
 PHOTO_TAG = "rma_portal_photo"
-
-
-class _PreviewRollback(Exception):
-    """Raised to roll the preview's savepoint back."""
 
 
 class RmaCustomerPortal(CustomerPortal):
@@ -432,23 +427,17 @@ class RmaCustomerPortal(CustomerPortal):
                 continue
             reason = reasons.filtered(lambda r, raw=raw: str(r.id) == raw["reason"])
             if not reason:
-                errors.append(
-                    env._("Please tell us why you return %(product)s.", product=product)
-                )
+                errors.append(env._("Please tell us why you return %(product)s.", product=product))
                 continue
             if raw["condition"] not in conditions:
-                errors.append(
-                    env._("Please choose the condition of %(product)s.", product=product)
-                )
+                errors.append(env._("Please choose the condition of %(product)s.", product=product))
                 continue
             if (
                 raw["resolution"] not in known_resolutions
                 or raw["resolution"] not in resolutions[line.id]
             ):
                 errors.append(
-                    env._(
-                        "This resolution is not available for %(product)s.", product=product
-                    )
+                    env._("This resolution is not available for %(product)s.", product=product)
                 )
                 continue
             exchange_product = env["product.product"]
@@ -516,31 +505,30 @@ class RmaCustomerPortal(CustomerPortal):
         )
         vals = self._rma_prepare_vals(order_sudo, parsed)
         vals["name"] = env._("Preview")  # keeps the sequence untouched
-        preview = {}
+        savepoint = env.cr.savepoint()
         try:
-            with env.cr.savepoint():
-                rma = rma_model.create(vals)
-                evaluation = rma._rma_evaluate()[rma.id]
-                labels = dict(rma._fields["decision"]._description_selection(env))
-                preview = {
-                    "decision": evaluation.get("decision"),
-                    "decision_label": labels.get(evaluation.get("decision"), ""),
-                    "explanation": evaluation.get("explanation") or "",
-                    "refund_amount": evaluation.get("refund_amount") or 0.0,
-                    "fees": evaluation.get("fees") or 0.0,
-                    "refund_timing": dict(
-                        rma._fields["refund_timing"]._description_selection(env)
-                    ).get(evaluation.get("refund_timing"), ""),
-                    "amount_total": rma.amount_total,
-                    "currency": rma.currency_id,
-                    "lines": {
-                        line.sale_line_id.id: evaluation.get("lines", {}).get(line.id)
-                        for line in rma.line_ids
-                    },
-                }
-                raise _PreviewRollback()
-        except _PreviewRollback:
-            pass
+            rma = rma_model.create(vals)
+            evaluation = rma._rma_evaluate()[rma.id]
+            labels = dict(rma._fields["decision"]._description_selection(env))
+            preview = {
+                "decision": evaluation.get("decision"),
+                "decision_label": labels.get(evaluation.get("decision"), ""),
+                "explanation": evaluation.get("explanation") or "",
+                "refund_amount": evaluation.get("refund_amount") or 0.0,
+                "fees": evaluation.get("fees") or 0.0,
+                "refund_timing": dict(rma._fields["refund_timing"]._description_selection(env)).get(
+                    evaluation.get("refund_timing"), ""
+                ),
+                "amount_total": rma.amount_total,
+                "currency": rma.currency_id,
+                "lines": {
+                    line.sale_line_id.id: evaluation.get("lines", {}).get(line.id)
+                    for line in rma.line_ids
+                },
+            }
+        finally:
+            # the draft return, its lines and anything the policy wrote go away
+            savepoint.close(rollback=True)
         env.invalidate_all()
         return preview
 

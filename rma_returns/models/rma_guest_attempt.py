@@ -66,9 +66,12 @@ class RmaGuestAttempt(models.Model):
         max_ip, max_order, window = self._guest_limits()
         since = self.env.cr.now() - timedelta(minutes=window)
         attempts = self.sudo()
-        if attempts.search_count(
-            [("ip_address", "=", ip_address), ("create_date", ">=", since)], limit=max_ip
-        ) >= max_ip:
+        if (
+            attempts.search_count(
+                [("ip_address", "=", ip_address), ("create_date", ">=", since)], limit=max_ip
+            )
+            >= max_ip
+        ):
             return True
         ref = self._normalize_order_ref(order_ref)
         return (

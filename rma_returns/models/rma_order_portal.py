@@ -115,8 +115,9 @@ class RmaOrder(models.Model):
             ("resolved", final_label, final_date, ""),
         ]
         if self.state == "rejected":
-            steps = steps[:1] + [
-                ("rejected", self.env._("Rejected"), self.date_rejected, self.reject_reason or "")
+            steps = [
+                steps[0],
+                ("rejected", self.env._("Rejected"), self.date_rejected, self.reject_reason or ""),
             ]
         timeline = [
             {

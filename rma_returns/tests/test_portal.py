@@ -73,6 +73,4 @@ class TestRmaPortalTours(RmaPortalCommon):
         self.assertTrue(timeline["approved"]["done"])
         self.assertTrue(timeline["shipped"]["done"])
         self.assertFalse(timeline["received"]["done"])
-        self.assertIn(
-            "TRK-4242", rma.message_ids.mapped("body")[0], "the chatter tells the shop"
-        )
+        self.assertIn("TRK-4242", rma.message_ids.mapped("body")[0], "the chatter tells the shop")

@@ -67,6 +67,7 @@ class TestRmaPortalAccess(RmaPortalCommon):
         self.assertIn(urls["photo"], page.text)
         for key in ("credit_note", "picking", "photo"):
             self.assertEqual(self._status(urls[key]), 200, key)
+        self.assertIn('href="/my/returns"', self.url_open("/my").text)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["rma_count"]})
         self.assertEqual(counters["rma_count"], 1)
 
@@ -242,12 +243,16 @@ class TestRmaPortalAccess(RmaPortalCommon):
         self.assertNotIn(f'value="{red.id}"', options[0])
         # another product altogether is refused
         response = self._post_return(
-            order, {sale_line: (1, self.reason, "exchange")}, **{f"exchange_{sale_line.id}": str(self.product_b.id)}
+            order,
+            {sale_line: (1, self.reason, "exchange")},
+            **{f"exchange_{sale_line.id}": str(self.product_b.id)},
         )
         self.assertIn("Please choose the variant", response.text)
         self.assertFalse(self._returns_of(order))
         response = self._post_return(
-            order, {sale_line: (1, self.reason, "exchange")}, **{f"exchange_{sale_line.id}": str(blue.id)}
+            order,
+            {sale_line: (1, self.reason, "exchange")},
+            **{f"exchange_{sale_line.id}": str(blue.id)},
         )
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self._returns_of(order).line_ids.exchange_product_id, blue)
@@ -279,7 +284,9 @@ class TestRmaPortalAccess(RmaPortalCommon):
         lines = {self.line_a_fleece: (1, self.defective, "replacement")}
         response = self._post_return(self.order_a, lines, partner_id=str(self.partner_b.id))
         self.assertIn("Please add a photo", response.text)
-        files = {f"photo_{self.line_a_fleece.id}": ("notes.txt", b"not an image at all", "image/png")}
+        files = {
+            f"photo_{self.line_a_fleece.id}": ("notes.txt", b"not an image at all", "image/png")
+        }
         response = self._post_return(self.order_a, lines, files=files)
         self.assertIn("is not a photo", response.text)
         big = PNG + b"\0" * (5 * 1024 * 1024)
@@ -382,7 +389,9 @@ class TestRmaPortalAccess(RmaPortalCommon):
         params.set_param("rma_returns.guest_max_attempts_ip", "5")
         self._anonymous()
         for _attempt in range(3):
-            self.assertEqual(self._guest_lookup(self.order_a.name, "x@example.com").status_code, 200)
+            self.assertEqual(
+                self._guest_lookup(self.order_a.name, "x@example.com").status_code, 200
+            )
         # even the right e-mail is refused once the order's attempts are used up
         blocked = self._guest_lookup(self.order_a.name, self.partner_a.email)
         self.assertEqual(blocked.status_code, 429)
@@ -390,5 +399,7 @@ class TestRmaPortalAccess(RmaPortalCommon):
         # two more attempts on other numbers use up the IP's five
         self.assertEqual(self._guest_lookup("S-OTHER-1", "x@example.com").status_code, 200)
         self.assertEqual(self._guest_lookup("S-OTHER-2", "x@example.com").status_code, 200)
-        self.assertEqual(self._guest_lookup(self.order_b.name, self.partner_b.email).status_code, 429)
+        self.assertEqual(
+            self._guest_lookup(self.order_b.name, self.partner_b.email).status_code, 429
+        )
         self.assertEqual(self.env["rma.guest.attempt"].search_count([]), 5)
