@@ -138,7 +138,7 @@ class RmaCustomerPortal(CustomerPortal):
             "page_name": "rma",
             "message": message,
             "error": error,
-            "decision_label": decisions.get(rma_sudo.decision, ""),
+            "decision_label": self._rma_decision_text(rma_sudo, decisions),
             "state_label": states.get(rma_sudo.state, ""),
             "condition_labels": conditions,
             "resolution_labels": resolutions,
@@ -162,6 +162,18 @@ class RmaCustomerPortal(CustomerPortal):
         return self._get_page_view_values(
             rma_sudo, access_token, values, "my_rmas_history", False, **kw
         )
+
+    def _rma_decision_text(self, rma_sudo, decisions):
+        """The policy's decision; for returns decided by hand, what the agent did."""
+        if rma_sudo.decision:
+            return decisions[rma_sudo.decision]
+        return {
+            "approved": request.env._("Approved"),
+            "received": request.env._("Approved"),
+            "done": request.env._("Approved"),
+            "rejected": request.env._("Rejected"),
+            "cancelled": request.env._("Cancelled"),
+        }.get(rma_sudo.state, request.env._("Waiting for a decision"))
 
     def _rma_slip_available(self, rma_sudo):
         return rma_sudo.state in SLIP_STATES and bool(

@@ -124,7 +124,7 @@ class RmaOrder(models.Model):
                 "key": key,
                 "label": label,
                 "date": date,
-                "done": bool(date),
+                "done": bool(date) or (key == "shipped" and bool(self.tracking_ref)),
                 "note": note,
                 "failed": key == "rejected",
             }

@@ -20,9 +20,10 @@ class TestRmaPortalTours(RmaPortalCommon):
         return match.group(1).strip()
 
     def _expected_decision(self, rma):
-        if not rma.decision:
-            return "Waiting for a decision"
-        return dict(rma._fields["decision"]._description_selection(self.env))[rma.decision]
+        if rma.decision:
+            return dict(rma._fields["decision"]._description_selection(self.env))[rma.decision]
+        self.assertIn(rma.state, ("submitted", "approved"))
+        return "Waiting for a decision" if rma.state == "submitted" else "Approved"
 
     def test_logged_in_customer_returns_one_line(self):
         self.start_tour(
@@ -74,3 +75,26 @@ class TestRmaPortalTours(RmaPortalCommon):
         self.assertTrue(timeline["shipped"]["done"])
         self.assertFalse(timeline["received"]["done"])
         self.assertIn("TRK-4242", rma.message_ids.mapped("body")[0], "the chatter tells the shop")
+
+    def test_timeline_ends_with_refund_or_rejection(self):
+        refunded = self._approved_rma(self.order_a, {self.product_a: 1.0})
+        credit_note = self._attach_credit_note(refunded)
+        rejected = self._create_rma(self.order_a, {self.product_b: 1.0})
+        rejected.action_submit()
+        rejected.write({"reject_reason": "Worn outside"})
+        rejected.action_reject()
+        self._login(self.portal_a)
+        page = self.url_open(f"/my/returns/{refunded.id}").text
+        self.assertRegex(
+            page, r'data-step="resolved"[^>]*|o_rma_step_done[^"]*"\s+data-step="resolved"'
+        )
+        steps = {step["key"]: step for step in refunded._rma_portal_timeline()}
+        self.assertEqual(steps["resolved"]["label"], "Refunded")
+        self.assertEqual(steps["resolved"]["date"], credit_note.create_date)
+        self.assertIn(credit_note.name, page)
+        page = self.url_open(f"/my/returns/{rejected.id}").text
+        self.assertIn("Worn outside", page)
+        self.assertEqual(
+            [step["key"] for step in rejected._rma_portal_timeline()], ["submitted", "rejected"]
+        )
+        self.assertNotIn('data-step="received"', page)
