@@ -30,8 +30,12 @@
         "views/rma_scan_templates.xml",
         "views/res_config_settings_views.xml",
         "wizards/rma_scan_wizard_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": ["demo/rma_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["rma_returns/static/src/js/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

@@ -1,1 +1,3 @@
+from . import guest
+from . import portal
 from . import scan

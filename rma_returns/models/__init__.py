@@ -12,3 +12,6 @@ from . import rma_order_slip
 from . import rma_order_mail
 from . import res_company
 from . import res_config_settings
+from . import rma_order_portal
+from . import sale_order_portal
+from . import rma_guest_attempt
