@@ -8,3 +8,9 @@ from . import stock_picking
 from . import account_move
 from . import res_partner
 from . import product_template
+from . import stock_warehouse
+from . import rma_order_stock
+from . import rma_order_line_stock
+from . import rma_order_account
+from . import stock_picking_rma
+from . import account_move_rma
