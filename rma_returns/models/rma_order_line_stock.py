@@ -97,7 +97,7 @@ class RmaOrderLine(models.Model):
             "origin_returned_move_id": self.move_id.id,
             "move_orig_ids": [Command.link(self.move_id.id)],
             "procure_method": "make_to_stock",
-            "group_id": picking.group_id.id,
+            "group_id": self.rma_id.sale_order_id.procurement_group_id.id,
             "sale_line_id": self.sale_line_id.id,
             "to_refund": self.resolution != "exchange",
             "rma_line_id": self.id,

@@ -230,7 +230,6 @@ class RmaOrder(models.Model):
             "location_dest_id": warehouse._rma_return_entry_location().id,
             "origin": self.name,
             "rma_order_id": self.id,
-            "group_id": self.sale_order_id.procurement_group_id.id,
             "company_id": self.company_id.id,
             "user_id": False,
         }
