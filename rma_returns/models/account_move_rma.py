@@ -34,7 +34,9 @@ class AccountMove(models.Model):
         posted = super()._post(soft=soft)
         rma_moves = posted.filtered("rma_order_id")
         for rma in rma_moves.rma_order_id:
-            rma.sudo()._rma_after_refund_posted(rma_moves.filtered(lambda m, r=rma: m.rma_order_id == r))
+            rma.sudo()._rma_after_refund_posted(
+                rma_moves.filtered(lambda m, r=rma: m.rma_order_id == r)
+            )
         return posted
 
 

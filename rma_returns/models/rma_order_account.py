@@ -38,7 +38,9 @@ class RmaOrder(models.Model):
             )
             if reason:
                 raise UserError(
-                    self.env._("%(name)s cannot be closed: %(reason)s", name=rma.name, reason=reason)
+                    self.env._(
+                        "%(name)s cannot be closed: %(reason)s", name=rma.name, reason=reason
+                    )
                 )
         return super().action_done()
 
@@ -142,13 +144,15 @@ class RmaOrder(models.Model):
         """The price difference of exchanges due now: a credit note when the new
         product is cheaper, an invoice when it is dearer, one line per return line."""
         lines = self._rma_returnable_lines().filtered(
-            lambda line: line.resolution == "exchange"
-            and line.exchange_product_id
-            and not line.refund_line_ids.filtered(lambda aml: aml.move_id.state != "cancel")
-            and (
-                force
-                or line.rma_id.refund_timing == "approval"
-                or line.rma_id.state in ("received", "done")
+            lambda line: (
+                line.resolution == "exchange"
+                and line.exchange_product_id
+                and not line.refund_line_ids.filtered(lambda aml: aml.move_id.state != "cancel")
+                and (
+                    force
+                    or line.rma_id.refund_timing == "approval"
+                    or line.rma_id.state in ("received", "done")
+                )
             )
         )
         vals_list = []
@@ -196,8 +200,10 @@ class RmaOrder(models.Model):
         companies = self.env["res.company"].browse(
             {vals["company_id"] for vals in vals_list if not vals.get("journal_id")}
         )
-        journals = self.env["account.journal"].sudo().search(
-            [("type", "=", "sale"), ("company_id", "in", companies.ids)]
+        journals = (
+            self.env["account.journal"]
+            .sudo()
+            .search([("type", "=", "sale"), ("company_id", "in", companies.ids)])
         )
         missing = companies - journals.company_id
         if missing:
@@ -309,7 +315,9 @@ class RmaOrderLine(models.Model):
         rounding = self.product_uom_id.rounding
         open_moves = self.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
         if open_moves or float_is_zero(self.qty_received, precision_rounding=rounding):
-            return self.env._("%(product)s has not come back.", product=self.product_id.display_name)
+            return self.env._(
+                "%(product)s has not come back.", product=self.product_id.display_name
+            )
         settlements = self.refund_line_ids.move_id.filtered(lambda m: m.state != "cancel")
         if settlements.filtered(lambda m: m.state == "draft"):
             return self.env._(

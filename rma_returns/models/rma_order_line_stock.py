@@ -132,9 +132,8 @@ class RmaOrderLine(models.Model):
                 )
             return warehouse.rma_refurbish_location_id
         seller = self.product_id._select_seller(quantity=None)
-        return (
-            seller.partner_id.property_stock_supplier
-            or self.env.ref("stock.stock_location_suppliers")
+        return seller.partner_id.property_stock_supplier or self.env.ref(
+            "stock.stock_location_suppliers"
         )
 
     def _rma_apply_disposition(self):
@@ -174,10 +173,12 @@ class RmaOrderLine(models.Model):
             moves._action_confirm()
             moves._action_assign()
             short = moves.filtered(
-                lambda m: float_compare(
-                    m.quantity, m.product_uom_qty, precision_rounding=m.product_uom.rounding
+                lambda m: (
+                    float_compare(
+                        m.quantity, m.product_uom_qty, precision_rounding=m.product_uom.rounding
+                    )
+                    < 0
                 )
-                < 0
             )
             if short:
                 raise UserError(
@@ -217,7 +218,10 @@ class RmaOrderLine(models.Model):
             needed = line.product_uom_id._compute_quantity(
                 line._rma_qty_to_dispose(), line.product_id.uom_id
             )
-            if float_compare(available, needed, precision_rounding=line.product_id.uom_id.rounding) < 0:
+            if (
+                float_compare(available, needed, precision_rounding=line.product_id.uom_id.rounding)
+                < 0
+            ):
                 raise UserError(
                     self.env._(
                         "%(product)s of %(name)s has not reached %(location)s yet: "

@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .stock_warehouse import great_circle_km, partner_coordinates
@@ -81,8 +81,10 @@ class RmaOrder(models.Model):
         todo = self._start_transition("cancel")
         approved = todo.filtered(lambda r: r.state == "approved")
         received = approved.filtered(
-            lambda r: any(p.state == "done" for p in r.picking_ids)
-            or any(line.qty_received for line in r.line_ids)
+            lambda r: (
+                any(p.state == "done" for p in r.picking_ids)
+                or any(line.qty_received for line in r.line_ids)
+            )
         )
         if received:
             raise UserError(
@@ -157,9 +159,11 @@ class RmaOrder(models.Model):
     def _on_disposition(self):
         """Run after dispositions: refunds after inspection, then closing."""
         done_inspecting = self.filtered(
-            lambda r: r.state == "received"
-            and r.refund_timing == "inspection"
-            and not any(line._rma_qty_to_dispose() > 0 for line in r.line_ids)
+            lambda r: (
+                r.state == "received"
+                and r.refund_timing == "inspection"
+                and not any(line._rma_qty_to_dispose() > 0 for line in r.line_ids)
+            )
         )
         done_inspecting._rma_refund()
         self._rma_check_done()
@@ -280,8 +284,10 @@ class RmaOrder(models.Model):
         line) and exchanges (another product) through the warehouse's delivery
         route, one procurement group per return; skip lines already shipping."""
         lines = self._rma_returnable_lines().filtered(
-            lambda line: line.resolution in ("replacement", "exchange")
-            and not line.replacement_move_ids.filtered(lambda m: m.state != "cancel")
+            lambda line: (
+                line.resolution in ("replacement", "exchange")
+                and not line.replacement_move_ids.filtered(lambda m: m.state != "cancel")
+            )
         )
         if not lines:
             return

@@ -24,9 +24,11 @@ class StockPicking(models.Model):
         if received and not self.env.context.get("rma_receiving"):
             received.action_receive()
         shipped = self.move_ids.filtered(
-            lambda m: m.state == "done"
-            and m.rma_replacement_line_id
-            and m.location_dest_id.usage == "customer"
+            lambda m: (
+                m.state == "done"
+                and m.rma_replacement_line_id
+                and m.location_dest_id.usage == "customer"
+            )
         ).rma_replacement_line_id.rma_id.sudo()
         if shipped:
             shipped._rma_notify("replacement_shipped")
@@ -106,4 +108,4 @@ class StockRule(models.Model):
     _inherit = "stock.rule"
 
     def _get_custom_move_fields(self):
-        return super()._get_custom_move_fields() + ["rma_replacement_line_id"]
+        return [*super()._get_custom_move_fields(), "rma_replacement_line_id"]

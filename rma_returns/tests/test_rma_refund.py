@@ -87,7 +87,7 @@ class TestRmaRefund(RmaFlowCommon):
         self.assertEqual(credit_note.rma_refund_status, "to_reconcile")
         action = self.env.ref("rma_returns.account_move_action_rma_refund")
         listed = self.env["account.move"].search(
-            literal_eval(action.domain) + [("rma_refund_status", "=", "to_reconcile")]
+            [*literal_eval(action.domain), ("rma_refund_status", "=", "to_reconcile")]
         )
         self.assertIn(credit_note, listed)
         # the accountant pays the refund back from that list
@@ -124,7 +124,11 @@ class TestRmaRefund(RmaFlowCommon):
                 "pricelist_id": pricelist.id,
                 "order_line": [
                     Command.create(
-                        {"product_id": self.product_a.id, "product_uom_qty": 4.0, "price_unit": 150.0}
+                        {
+                            "product_id": self.product_a.id,
+                            "product_uom_qty": 4.0,
+                            "price_unit": 150.0,
+                        }
                     )
                 ],
             }
@@ -186,6 +190,11 @@ class TestRmaRefund(RmaFlowCommon):
         self.assertEqual(menu.parent_id, self.env.ref("account.menu_finance_receivables"))
         view = self.env.ref("rma_returns.account_move_view_list_rma_refund")
         arch = view.arch
-        for name in ("rma_order_id", "reversed_entry_id", "amount_residual_signed", "payment_state"):
+        for name in (
+            "rma_order_id",
+            "reversed_entry_id",
+            "amount_residual_signed",
+            "payment_state",
+        ):
             self.assertIn(name, arch)
         self.assertIn("action_register_payment", arch)

@@ -30,7 +30,9 @@ class TestRmaRouting(RmaFlowCommon):
         self.customer.state_id = rhone
         self.assertEqual(Warehouse._rma_nearest(self.customer, accepting)[:2], (self.lyon, "state"))
         self.customer.state_id = False
-        self.assertEqual(Warehouse._rma_nearest(self.customer, accepting)[:2], (self.lyon, "country"))
+        self.assertEqual(
+            Warehouse._rma_nearest(self.customer, accepting)[:2], (self.lyon, "country")
+        )
         self.customer.country_id = self.env.ref("base.de")
         order = self._create_order([(self.product_a, 1.0)])
         rma = self._approve(self._create_rma(order, {self.product_a: 1.0}))
@@ -88,7 +90,9 @@ class TestRmaReverseMoves(RmaFlowCommon):
 
     def test_three_step_reception_then_restock(self):
         self.lyon.reception_steps = "three_steps"
-        self.assertEqual(self.lyon.rma_return_type_id.default_location_dest_id, self.lyon.wh_input_stock_loc_id)
+        self.assertEqual(
+            self.lyon.rma_return_type_id.default_location_dest_id, self.lyon.wh_input_stock_loc_id
+        )
         order = self._create_order([(self.product_a, 3.0)])
         rma = self._approve(self._create_rma(order, {self.product_a: 3.0}))
         rma.refund_timing = "inspection"
@@ -97,16 +101,20 @@ class TestRmaReverseMoves(RmaFlowCommon):
         self._validate(receipt)
         self.assertEqual(rma.state, "received")
         self.assertEqual(order.order_line.qty_delivered, 0.0)
-        quality = self.env["stock.move"].search(
-            [("move_orig_ids", "in", receipt.move_ids.ids)]
-        ).picking_id
+        quality = (
+            self.env["stock.move"]
+            .search([("move_orig_ids", "in", receipt.move_ids.ids)])
+            .picking_id
+        )
         self.assertEqual(quality.picking_type_id, self.lyon.qc_type_id)
         with self.assertRaisesRegex(UserError, "storage step"):
             rma.action_apply_disposition()
         self._validate(quality)
-        storage = self.env["stock.move"].search(
-            [("move_orig_ids", "in", quality.move_ids.ids)]
-        ).picking_id
+        storage = (
+            self.env["stock.move"]
+            .search([("move_orig_ids", "in", quality.move_ids.ids)])
+            .picking_id
+        )
         self.assertEqual(storage.location_dest_id, self.lyon.rma_return_location_id)
         self._validate(storage)
         rma.action_apply_disposition()
@@ -234,8 +242,12 @@ class TestRmaApprovalSafety(RmaFlowCommon):
 
     def test_batch_approval_of_several_orders_and_customers(self):
         other = self.env["res.partner"].create(
-            {"name": "Otto Other", "country_id": self.env.ref("base.be").id,
-             "partner_latitude": 51.05, "partner_longitude": 3.72}
+            {
+                "name": "Otto Other",
+                "country_id": self.env.ref("base.be").id,
+                "partner_latitude": 51.05,
+                "partner_longitude": 3.72,
+            }
         )
         orders = [
             self._create_order([(self.product_a, 2.0)]),
