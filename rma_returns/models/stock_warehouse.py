@@ -204,24 +204,38 @@ class StockWarehouse(models.Model):
         )
         for wh, route in zip(missing, routes, strict=True):
             wh.rma_return_route_id = route
-        self.rma_return_route_id.sudo().with_context(active_test=False).rule_ids.unlink()
-        self.env["stock.rule"].sudo().create(
-            [
-                {
-                    "name": f"{src.complete_name} → {dest.complete_name}",
-                    "action": "push",
-                    "auto": "manual",
-                    "route_id": wh.rma_return_route_id.id,
-                    "location_src_id": src.id,
-                    "location_dest_id": dest.id,
-                    "picking_type_id": picking_type.id,
-                    "warehouse_id": wh.id,
-                    "company_id": wh.company_id.id,
-                }
-                for wh in self
+        # Rules already used by moves cannot be deleted: archive the outdated
+        # ones, keep those that still match, create the missing ones.
+        vals_list = []
+        for wh in self:
+            rules = wh.rma_return_route_id.sudo().rule_ids
+            wanted = {
+                (src.id, dest.id, picking_type.id)
                 for src, dest, picking_type in wh._rma_return_route_rules()
-            ]
-        )
+            }
+            current = {
+                (r.location_src_id.id, r.location_dest_id.id, r.picking_type_id.id): r
+                for r in rules
+            }
+            outdated = [key for key in current if key not in wanted]
+            rules.browse([current[key].id for key in outdated]).active = False
+            for src, dest, picking_type in wh._rma_return_route_rules():
+                if (src.id, dest.id, picking_type.id) in current:
+                    continue
+                vals_list.append(
+                    {
+                        "name": f"{src.complete_name} → {dest.complete_name}",
+                        "action": "push",
+                        "auto": "manual",
+                        "route_id": wh.rma_return_route_id.id,
+                        "location_src_id": src.id,
+                        "location_dest_id": dest.id,
+                        "picking_type_id": picking_type.id,
+                        "warehouse_id": wh.id,
+                        "company_id": wh.company_id.id,
+                    }
+                )
+        self.env["stock.rule"].sudo().create(vals_list)
 
     def _rma_check_ready(self):
         """Raise a UserError naming what to fix on warehouses that cannot take returns."""

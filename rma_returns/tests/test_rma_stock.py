@@ -62,6 +62,18 @@ class TestRmaRouting(RmaFlowCommon):
         self.assertEqual(
             warehouse.in_type_id.default_location_dest_id, receipts, "receipts untouched"
         )
+        route = warehouse.rma_return_route_id
+        self.assertFalse(route.rule_ids, "one step: straight to the return location")
+        warehouse.reception_steps = "two_steps"
+        self.assertEqual(route.rule_ids.location_dest_id, warehouse.rma_return_location_id)
+        self.assertEqual(
+            warehouse.in_type_id.default_location_dest_id, warehouse.wh_input_stock_loc_id
+        )
+        warehouse.reception_steps = "one_step"
+        self.assertFalse(route.rule_ids, "outdated rules archived")
+        self.assertEqual(
+            warehouse.rma_return_type_id.default_location_dest_id, warehouse.rma_return_location_id
+        )
 
 
 @tagged("post_install", "-at_install")
