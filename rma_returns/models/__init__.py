@@ -15,3 +15,9 @@ from . import res_config_settings
 from . import rma_order_portal
 from . import sale_order_portal
 from . import rma_guest_attempt
+from . import stock_warehouse
+from . import rma_order_stock
+from . import rma_order_line_stock
+from . import rma_order_account
+from . import stock_picking_rma
+from . import account_move_rma

@@ -72,7 +72,10 @@ class RmaOrder(models.Model):
                 for i, order in enumerate(orders)
             ]
         )
-        # rmas[0] stays a draft; each next one goes one step further.
+        # rmas[0] stays a draft; each next one goes one step further. Refunding
+        # after inspection keeps rmas[3] "received" once its receipt is validated;
+        # rmas[4] is refunded on receipt, which closes it.
+        rmas[3].refund_timing = "inspection"
         steps = {
             1: ["action_submit"],
             2: ["action_submit", "action_approve"],

@@ -163,7 +163,11 @@ class TestRmaTransitions(RmaCommon):
         cls.order = cls._create_order([(cls.product_a, 5.0)])
 
     def _new_rma(self):
-        return self._create_rma(self.order, {self.product_a: 1.0}).with_user(self.agent)
+        rma = self._create_rma(self.order, {self.product_a: 1.0}).with_user(self.agent)
+        # Refund after inspection: receiving leaves the return "received" until
+        # the agent closes it (closing restocks and refunds).
+        rma.refund_timing = "inspection"
+        return rma
 
     def test_happy_path_sets_milestone_dates(self):
         rma = self._new_rma()

@@ -1,0 +1,71 @@
+from odoo.tests import Form
+
+from .common import RmaCommon
+
+
+class RmaFlowCommon(RmaCommon):
+    """Two warehouses far apart (Brussels ships, Lyon takes returns too) and a
+    customer living near Lyon; helpers to approve and receive returns."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id |= cls.env.ref("stock.group_production_lot")
+        belgium = cls.env.ref("base.be")
+        france = cls.env.ref("base.fr")
+        cls.warehouse.partner_id.write(
+            {"country_id": belgium.id, "partner_latitude": 50.85, "partner_longitude": 4.35}
+        )
+        cls.lyon_partner = cls.env["res.partner"].create(
+            {
+                "name": "Lyon Returns Centre",
+                "country_id": france.id,
+                "partner_latitude": 45.76,
+                "partner_longitude": 4.84,
+            }
+        )
+        cls.lyon = cls.env["stock.warehouse"].create(
+            {
+                "name": "Lyon",
+                "code": "LYN",
+                "partner_id": cls.lyon_partner.id,
+                "rma_accept_returns": True,
+            }
+        )
+        cls.company.rma_default_warehouse_id = cls.warehouse
+        # Grenoble: about 95 km from Lyon, 750 km from Brussels.
+        cls.customer.write(
+            {"country_id": france.id, "partner_latitude": 45.19, "partner_longitude": 5.72}
+        )
+
+    def _approve(self, rma):
+        rma = rma.with_user(self.agent)
+        rma.action_submit()
+        rma.action_approve()
+        return rma
+
+    def _receipt(self, rma):
+        return rma.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
+
+    def _validate(self, pickings, quantities=None, backorder=True):
+        """Validate ``pickings`` for ``quantities`` ({product: qty}) or in full."""
+        for move in pickings.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            if quantities is not None:
+                move.quantity = quantities.get(move.product_id, 0.0)
+            elif not move.quantity:
+                move.quantity = move.product_uom_qty
+            move.picked = True
+        result = pickings.button_validate()
+        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
+            wizard = Form(
+                self.env["stock.backorder.confirmation"].with_context(**result["context"])
+            )
+            confirmation = wizard.save()
+            if backorder:
+                confirmation.process()
+            else:
+                confirmation.process_cancel_backorder()
+        return pickings
+
+    def _qty_in(self, product, warehouse):
+        return product.with_context(warehouse_id=warehouse.id).qty_available
