@@ -8,3 +8,9 @@ from . import stock_picking
 from . import account_move
 from . import res_partner
 from . import product_template
+from . import rma_policy
+from . import rma_policy_product
+from . import rma_policy_evaluation
+from . import rma_policy_rules
+from . import rma_order_policy
+from . import rma_order_line_policy
