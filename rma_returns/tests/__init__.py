@@ -1,2 +1,3 @@
 from . import test_rma_order
 from . import test_rma_security
+from . import test_rma_policy
