@@ -277,7 +277,6 @@ class RmaPolicy(models.Model):
         :return: (notes that send the return to review, informative notes)
         """
         self.ensure_one()
-        _ = self.env._
         product = line.product_id.display_name
         labels = {
             fname: dict(line._fields[fname]._description_selection(self.env))
@@ -286,7 +285,7 @@ class RmaPolicy(models.Model):
         blocking, info = [], []
         if not self[f"allow_{line.resolution}"]:
             blocking.append(
-                _(
+                self.env._(
                     "%(product)s: %(resolution)s is not offered under %(policy)s: needs review.",
                     product=product,
                     resolution=labels["resolution"][line.resolution].lower(),
@@ -295,7 +294,7 @@ class RmaPolicy(models.Model):
             )
         if not self[f"allow_{line.condition}"]:
             blocking.append(
-                _(
+                self.env._(
                     "%(product)s: %(condition)s goods are not accepted under %(policy)s: "
                     "needs review.",
                     product=product,
@@ -306,16 +305,18 @@ class RmaPolicy(models.Model):
         reason = line.reason_id
         if not reason:
             blocking.append(
-                _("%(product)s: no return reason given: needs review.", product=product)
+                self.env._("%(product)s: no return reason given: needs review.", product=product)
             )
             return blocking, info
         if self._rma_needs_photo(reason):
             values = {"product": product, "reason": reason.name}
             if has_photo:
-                info.append(_("%(product)s: “%(reason)s” needs a photo: attached.", **values))
+                info.append(
+                    self.env._("%(product)s: “%(reason)s” needs a photo: attached.", **values)
+                )
             else:
                 blocking.append(
-                    _(
+                    self.env._(
                         "%(product)s: “%(reason)s” needs a photo and none is attached: "
                         "needs review.",
                         **values,
@@ -323,7 +324,7 @@ class RmaPolicy(models.Model):
                 )
         if self.auto_approve_reason_ids and reason not in self.auto_approve_reason_ids:
             blocking.append(
-                _(
+                self.env._(
                     "%(product)s: “%(reason)s” is not approved automatically under %(policy)s: "
                     "needs review.",
                     product=product,

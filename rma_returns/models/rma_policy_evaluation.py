@@ -192,14 +192,13 @@ class RmaOrder(models.Model):
 
         :return: (decision or None when the line passes, explanation or None)
         """
-        _ = self.env._
         product = line.product_id.display_name
         if not policy:
-            return "review", _(
+            return "review", self.env._(
                 "%(product)s: no return policy applies: needs review.", product=product
             )
         if not policy._rma_is_returnable(line.product_id):
-            return "reject", _(
+            return "reject", self.env._(
                 "%(product)s is not returnable under %(policy)s.",
                 product=product,
                 policy=policy.name,
@@ -207,7 +206,7 @@ class RmaOrder(models.Model):
         precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         maximum = ctx["available"].get(line.sale_line_id.id, 0.0)
         if float_compare(requested, maximum, precision_digits=precision) > 0:
-            return "reject", _(
+            return "reject", self.env._(
                 "%(product)s: %(qty)s requested, but only %(max)s can still be returned.",
                 product=product,
                 qty=_format_qty(requested, precision),
@@ -215,20 +214,20 @@ class RmaOrder(models.Model):
             )
         days = self._rma_delivery_days(line, ctx["now"])
         if days is None:
-            return "review", _(
+            return "review", self.env._(
                 "%(product)s: no delivery date found: needs review.", product=product
             )
         if not policy.return_days:
             return None, None
         if days > policy.return_days:
-            return "reject", _(
+            return "reject", self.env._(
                 "%(product)s: returned %(days)s days after delivery, outside the "
                 "%(window)s-day window.",
                 product=product,
                 days=days,
                 window=policy.return_days,
             )
-        return None, _(
+        return None, self.env._(
             "%(product)s: returned %(days)s days after delivery, within the %(window)s-day window.",
             product=product,
             days=days,
@@ -238,7 +237,6 @@ class RmaOrder(models.Model):
     def _rma_evaluate_one(self, ctx):
         """Evaluate one return with the batch data ``ctx`` (see _rma_evaluate)."""
         self.ensure_one()
-        _ = self.env._
         policy_of = {
             line: ctx["policy_of"].get(line) or self.env["rma.policy"].sudo()
             for line in self.line_ids
@@ -286,21 +284,24 @@ class RmaOrder(models.Model):
             notes.append(timing_note)
 
         if not self.line_ids:
-            decision, final = "review", _("No products to return: an agent reviews the request.")
+            decision, final = (
+                "review",
+                self.env._("No products to return: an agent reviews the request."),
+            )
         elif not kept:
-            decision, final = "reject", _("Decision: rejected.")
+            decision, final = "reject", self.env._("Decision: rejected.")
         elif review:
-            decision, final = "review", _("Decision: to review by an agent.")
+            decision, final = "review", self.env._("Decision: to review by an agent.")
         else:
-            decision, final = "approve", _("Decision: approved automatically.")
+            decision, final = "approve", self.env._("Decision: approved automatically.")
         if kept and rejections:
-            final += " " + _(
+            final += " " + self.env._(
                 "%(count)s of %(total)s products rejected, the others go on.",
                 count=len(self.line_ids) - len(kept),
                 total=len(self.line_ids),
             )
-        head = [_("Policy: %(policy)s.", policy=", ".join(kept_policies.mapped("name")))]
-        rejected = [_("%(rule)s Rejected.", rule=rule) for rule in rejections]
+        head = [self.env._("Policy: %(policy)s.", policy=", ".join(kept_policies.mapped("name")))]
+        rejected = [self.env._("%(rule)s Rejected.", rule=rule) for rule in rejections]
         return {
             "decision": decision,
             "explanation": "\n".join((head if kept_policies else []) + rejected + notes + [final]),

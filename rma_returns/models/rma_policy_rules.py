@@ -33,23 +33,24 @@ class RmaOrder(models.Model):
         :return: (notes that send the return to review, informative notes)
         """
         self.ensure_one()
-        _ = self.env._
         blocking, info = [], []
         currency = self._rma_currency()
         value = currency.round(sum(kept.mapped("price_total")))
         is_refund = all(line.resolution == "refund" for line in kept)
-        label = _("Refund") if is_refund else _("Return value")
+        label = self.env._("Refund") if is_refund else self.env._("Return value")
         for policy in policies:
             if not policy.auto_approve:
                 blocking.append(
-                    _("Auto-approval is off in %(policy)s: needs review.", policy=policy.name)
+                    self.env._(
+                        "Auto-approval is off in %(policy)s: needs review.", policy=policy.name
+                    )
                 )
             limit = self._rma_policy_amount(policy, "auto_approve_max_amount")
             values = {"label": label, "amount": self._rma_money(value)}
             values["limit"] = self._rma_money(limit)
             if limit and float_compare(value, limit, precision_rounding=currency.rounding) > 0:
                 blocking.append(
-                    _(
+                    self.env._(
                         "%(label)s %(amount)s exceeds the %(limit)s auto-approval limit: "
                         "needs review.",
                         **values,
@@ -57,7 +58,10 @@ class RmaOrder(models.Model):
                 )
             elif limit:
                 info.append(
-                    _("%(label)s %(amount)s is within the %(limit)s auto-approval limit.", **values)
+                    self.env._(
+                        "%(label)s %(amount)s is within the %(limit)s auto-approval limit.",
+                        **values,
+                    )
                 )
             if policy.max_return_rate:
                 rate = ctx["rates"].get((self.id, policy.return_rate_days))
@@ -68,7 +72,7 @@ class RmaOrder(models.Model):
                 }
                 if (rate or 0.0) > policy.max_return_rate:
                     blocking.append(
-                        _(
+                        self.env._(
                             "The customer returned %(rate)s%% of the value delivered to them "
                             "in the last %(days)s days, above the %(max)s%% limit: needs review.",
                             **values,
@@ -76,7 +80,7 @@ class RmaOrder(models.Model):
                     )
                 else:
                     info.append(
-                        _(
+                        self.env._(
                             "The customer returned %(rate)s%% of the value delivered to them "
                             "in the last %(days)s days, within the %(max)s%% limit.",
                             **values,
@@ -85,7 +89,7 @@ class RmaOrder(models.Model):
         pickup, wh_country, cross_border = self._rma_cross_border_countries()[self.id]
         if cross_border:
             info.append(
-                _(
+                self.env._(
                     "Picked up in %(pickup)s, returned to a warehouse in %(warehouse)s: "
                     "cross-border, the slip carries customs data.",
                     pickup=pickup.name,
@@ -100,7 +104,7 @@ class RmaOrder(models.Model):
             )
             if missing:
                 blocking.append(
-                    _(
+                    self.env._(
                         "Customs data (HS code, country of origin) missing for %(products)s: "
                         "needs review.",
                         products=", ".join(missing.product_id.mapped("display_name")),
@@ -116,7 +120,6 @@ class RmaOrder(models.Model):
         :return: {"restocking": amount, "shipping": amount, "notes": [str]}
         """
         self.ensure_one()
-        _ = self.env._
         currency = self._rma_currency()
         faults = dict(self.env["rma.reason"]._fields["fault"]._description_selection(self.env))
         notes = []
@@ -130,7 +133,7 @@ class RmaOrder(models.Model):
             fault = line.reason_id.fault or "customer"
             if fault != "customer":
                 notes.append(
-                    _(
+                    self.env._(
                         "%(product)s: restocking fee waived, %(fault)s fault.",
                         product=product,
                         fault=faults[fault].lower(),
@@ -140,17 +143,21 @@ class RmaOrder(models.Model):
             fee = currency.round(line.price_total * policy.restocking_fee_percent / 100.0 + fixed)
             restocking += fee
             notes.append(
-                _("%(product)s: restocking fee %(fee)s.", product=product, fee=self._rma_money(fee))
+                self.env._(
+                    "%(product)s: restocking fee %(fee)s.",
+                    product=product,
+                    fee=self._rma_money(fee),
+                )
             )
         shipping = 0.0
         fee = self._rma_policy_amount(primary, "shipping_fee") if primary and kept else 0.0
         if fee:
             other_fault = kept.reason_id.filtered(lambda r: r.fault != "customer")
             if primary.shipping_payer == "merchant":
-                notes.append(_("Return shipping paid by the shop."))
+                notes.append(self.env._("Return shipping paid by the shop."))
             elif other_fault:
                 notes.append(
-                    _(
+                    self.env._(
                         "Return shipping paid by the shop: %(reason)s is a %(fault)s fault.",
                         reason=other_fault[0].name,
                         fault=faults[other_fault[0].fault].lower(),
@@ -158,12 +165,14 @@ class RmaOrder(models.Model):
                 )
             elif self.sale_order_id in ctx["insured"]:
                 notes.append(
-                    _("Return shipping waived: the order carried return-shipping insurance.")
+                    self.env._(
+                        "Return shipping waived: the order carried return-shipping insurance."
+                    )
                 )
             else:
                 shipping = fee
                 notes.append(
-                    _(
+                    self.env._(
                         "Return shipping %(fee)s paid by the customer.",
                         fee=self._rma_money(fee),
                     )
@@ -177,7 +186,7 @@ class RmaOrder(models.Model):
             restocking = min(restocking, refund_amount)
             shipping = currency.round(min(shipping, refund_amount - restocking))
             notes.append(
-                _(
+                self.env._(
                     "Fees capped at the refund of %(amount)s.",
                     amount=self._rma_money(refund_amount),
                 )
@@ -193,20 +202,19 @@ class RmaOrder(models.Model):
 
         :return: (timing or False when no policy applies, explanation)
         """
-        _ = self.env._
         if not policies:
             return False, ""
         timing = max(policies.mapped("refund_timing"), key=TIMING_STRICTNESS.get)
         if timing == "receipt":
-            return timing, _("Refund once the goods are received.")
+            return timing, self.env._("Refund once the goods are received.")
         if timing == "inspection":
-            return timing, _("Refund after the goods are received and inspected.")
+            return timing, self.env._("Refund after the goods are received and inspected.")
         currency = self._rma_currency()
         why = []
         for policy in policies:
             if policy.fast_refund_max_rate and rate >= policy.fast_refund_max_rate:
                 why.append(
-                    _(
+                    self.env._(
                         "return rate %(rate)s%% is not under %(max)s%%",
                         rate=round(rate, 1),
                         max=round(policy.fast_refund_max_rate, 1),
@@ -218,15 +226,15 @@ class RmaOrder(models.Model):
                 and float_compare(refund_amount, limit, precision_rounding=currency.rounding) > 0
             ):
                 why.append(
-                    _(
+                    self.env._(
                         "refund %(amount)s is above %(limit)s",
                         amount=self._rma_money(refund_amount),
                         limit=self._rma_money(limit),
                     )
                 )
         if why:
-            return "receipt", _(
+            return "receipt", self.env._(
                 "No fast refund (%(why)s): refund once the goods are received.",
                 why="; ".join(why),
             )
-        return "approval", _("Fast refund: the credit note is made on approval.")
+        return "approval", self.env._("Fast refund: the credit note is made on approval.")

@@ -1,8 +1,11 @@
+import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from odoo import Command, fields
 from odoo.tests import tagged
@@ -13,10 +16,15 @@ REASONS = ("changed_mind", "wrong_size", "defective", "wrong_item", "damaged_tra
 RESOLUTIONS = ("refund", "replacement", "exchange")
 CONDITIONS = ("unopened", "opened", "damaged", "defective")
 
-# Each example writes to the database: few examples, no deadline.
+# Hypothesis' own files go to the temp folder, not into the source tree.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "rma_returns_hypothesis")
+
+# Each example writes to the database: few examples, no deadline; no example
+# database on disk (runs stay reproducible from the seed hypothesis prints).
 SETTINGS = settings(
     max_examples=30,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
 )
 
