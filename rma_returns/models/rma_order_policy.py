@@ -162,7 +162,9 @@ class RmaOrder(models.Model):
         return's responsible, else the current user (one create for the batch)."""
         if not self:
             return self.env["mail.activity"]
-        activity_type = self.env.ref(REVIEW_ACTIVITY)
+        activity_type = self.env.ref(REVIEW_ACTIVITY, raise_if_not_found=False) or self.env.ref(
+            "mail.mail_activity_data_todo"
+        )
         model_id = self.env["ir.model"]._get_id(self._name)
         return (
             self.env["mail.activity"]

@@ -24,8 +24,9 @@ class RmaOrder(models.Model):
         Every line is matched to the first applicable ``rma.policy``; hard rules
         (not returnable, return window, quantity) reject the line, soft rules
         (resolution, condition, photo, reason, auto-approval limit, return rate,
-        customs data) send the return to review. Reads the configuration with
-        sudo, so that the portal can preview a decision before submitting.
+        customs data) send the return to review. Anyone who may read the returns
+        gets their evaluation (read with sudo), so the portal can preview a
+        decision before the customer submits.
 
         :return: {rma id: {"decision", "explanation", "refund_amount" (gross value
             of the refunded lines), "fees", "restocking_fee", "shipping_fee",
@@ -33,8 +34,11 @@ class RmaOrder(models.Model):
             "return_rate" (percent), "reject_reason", "lines": {line id: decision},
             "line_policies": {line id: policy id}}}
         """
-        ctx = self._rma_evaluation_context()
-        return {rma.id: rma._rma_evaluate_one(ctx) for rma in self}
+        # whoever may read the returns gets their evaluation (the portal too)
+        self.browse([rid for rid in self.ids if isinstance(rid, int)]).check_access("read")
+        rmas = self.sudo()
+        ctx = rmas._rma_evaluation_context()
+        return {rma.id: rma._rma_evaluate_one(ctx) for rma in rmas}
 
     def _rma_evaluation_context(self):
         """Everything the evaluation needs, read once for the whole batch."""

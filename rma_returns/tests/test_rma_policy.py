@@ -667,6 +667,31 @@ class TestRmaPolicyConfiguration(RmaPolicyCommon):
             self.env["rma.policy"].with_user(self.agent).create({"name": "Mine"})
         self.env["rma.policy"].with_user(self.manager).create({"name": "Managers may"})
 
+    def test_form_buttons_per_group(self):
+        def form_arch(user):
+            return (
+                self.env["rma.order"]
+                .with_user(user)
+                .get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+
+        self.assertIn("action_rma_reevaluate", form_arch(self.agent))
+        self.assertNotIn("action_open_override_wizard", form_arch(self.agent))
+        self.assertIn("action_open_override_wizard", form_arch(self.manager))
+        self.assertIn('name="decision_explanation"', form_arch(self.agent))
+
+    def test_portal_customer_previews_only_own_returns(self):
+        portal = new_test_user(self.env, login="rma_policy_portal", groups="base.group_portal")
+        order = self._create_order([(self.product_a, 1.0)], partner=portal.partner_id)
+        own = self._rma({self.product_a: 1.0}, order=order, reason=self.reasons["defective"])
+        foreign = self._rma({self.product_a: 1.0})
+        preview = own.with_user(portal)._rma_evaluate()[own.id]
+        self.assertEqual(preview["decision"], "review")
+        self.assertIn("needs a photo", preview["explanation"])
+        self.assertTrue(own.with_user(portal)._rma_photo_status()[own.id]["required"])
+        with self.assertRaises(AccessError):
+            foreign.with_user(portal)._rma_evaluate()
+
     def test_company_policies_stay_in_their_company(self):
         company_b = self.env["res.company"].create({"name": "Policy Company B"})
         policy_b = self.env["rma.policy"].create(
@@ -675,3 +700,27 @@ class TestRmaPolicyConfiguration(RmaPolicyCommon):
         self.assertNotIn(policy_b, self.env["rma.policy"].with_user(self.agent).search([]))
         rma = self._rma({self.product_a: 1.0})
         self.assertEqual(self._evaluate(rma)["policy_id"], self.policy.id)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaPolicyBatch(RmaPolicyCommon):
+    """Evaluation is batch-first: more returns, not more queries."""
+
+    def _count_queries(self, rmas):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        rmas._rma_evaluate()
+        return self.env.cr.sql_log_count - before
+
+    def test_queries_do_not_grow_with_the_batch(self):
+        self.policy.write({"max_return_rate": 50.0, "restocking_fee_percent": 5.0})
+        customers = [self._customer(f"Batch Customer {i}") for i in range(6)]
+        orders = [self._create_order([(self.product_a, 2.0)], partner=c) for c in customers]
+        rmas = self.env["rma.order"]
+        for order in orders:
+            rmas |= self._rma({self.product_a: 1.0}, order=order)
+        self._count_queries(rmas[:1])  # warm the registry caches
+        one = self._count_queries(rmas[:1])
+        six = self._count_queries(rmas)
+        self.assertLessEqual(six, one + 3, f"1 return: {one} queries, 6 returns: {six}")
