@@ -12,11 +12,13 @@
     "data": [
         "security/rma_security.xml",
         "security/ir.model.access.csv",
+        "security/rma_policy_security.xml",
         "data/ir_sequence_data.xml",
         "data/rma_reason_data.xml",
         "report/rma_slip_report.xml",
         "report/rma_slip_templates.xml",
         "data/mail_templates.xml",
+        "data/rma_policy_data.xml",
         "wizards/rma_create_wizard_views.xml",
         "views/rma_order_views.xml",
         "views/rma_order_line_views.xml",
@@ -35,6 +37,8 @@
         "views/res_config_settings_views.xml",
         "wizards/rma_scan_wizard_views.xml",
         "views/portal_templates.xml",
+        "views/rma_policy_views.xml",
+        "views/rma_order_policy_views.xml",
     ],
     "demo": ["demo/rma_demo.xml"],
     "assets": {

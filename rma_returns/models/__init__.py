@@ -21,3 +21,9 @@ from . import rma_order_line_stock
 from . import rma_order_account
 from . import stock_picking_rma
 from . import account_move_rma
+from . import rma_policy
+from . import rma_policy_product
+from . import rma_policy_evaluation
+from . import rma_policy_rules
+from . import rma_order_policy
+from . import rma_order_line_policy

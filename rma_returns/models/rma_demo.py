@@ -48,10 +48,20 @@ class RmaOrder(models.Model):
         invoices = orders._create_invoices()
         invoices.action_post()
 
+        wrong_size = ref("rma_returns.rma_reason_wrong_size")
+        changed_mind = ref("rma_returns.rma_reason_changed_mind")
+        # "Defective" needs a photo: without one the policy sends those returns
+        # to review (1 stays submitted, 5 gets rejected by an agent); the other
+        # returns are approved by the default policy as soon as submitted.
+        defective = ref("rma_returns.rma_reason_defective")
         reasons = [
-            ref("rma_returns.rma_reason_wrong_size"),
-            ref("rma_returns.rma_reason_changed_mind"),
-            ref("rma_returns.rma_reason_defective"),
+            wrong_size,
+            defective,
+            changed_mind,
+            wrong_size,
+            changed_mind,
+            defective,
+            changed_mind,
         ]
         rmas = self.create(
             [
@@ -63,7 +73,7 @@ class RmaOrder(models.Model):
                             {
                                 "sale_line_id": line.id,
                                 "product_uom_qty": 1.0,
-                                "reason_id": reasons[i % len(reasons)].id,
+                                "reason_id": reasons[i].id,
                             }
                         )
                         for line in order.order_line[:2]

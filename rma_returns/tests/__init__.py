@@ -8,3 +8,5 @@ from . import test_portal_access
 from . import test_rma_stock
 from . import test_rma_refund
 from . import test_rma_replacement
+from . import test_rma_policy
+from . import test_rma_policy_properties

@@ -161,6 +161,9 @@ class TestRmaTransitions(RmaCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.order = cls._create_order([(cls.product_a, 5.0)])
+        # These tests drive every transition by hand: the default policy sends
+        # submitted returns to an agent instead of approving them at once.
+        cls.env.ref("rma_returns.rma_policy_default").auto_approve = False
 
     def _new_rma(self):
         rma = self._create_rma(self.order, {self.product_a: 1.0}).with_user(self.agent)

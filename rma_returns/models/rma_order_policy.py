@@ -1,0 +1,275 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .rma_order import DECISIONS
+
+REVIEW_ACTIVITY = "rma_returns.mail_activity_type_rma_review"
+
+
+class RmaOrder(models.Model):
+    """Applying the return policy: decision on submission, re-evaluation,
+    manager override, photo status for the portal."""
+
+    _inherit = "rma.order"
+
+    # === FIELDS === #
+    policy_id = fields.Many2one(
+        "rma.policy",
+        string="Return Policy",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The policy of the returned products (the first one when they differ).",
+    )
+    return_rate = fields.Float(
+        string="Customer Return Rate (%)",
+        readonly=True,
+        copy=False,
+        digits=(16, 1),
+        help="Share of the value delivered to the customer that they returned, over the "
+        "policy's period, when the return was evaluated.",
+    )
+    override_reason = fields.Text(copy=False, readonly=True, tracking=True)
+    override_user_id = fields.Many2one(
+        "res.users", string="Overridden By", copy=False, readonly=True, tracking=True
+    )
+    photo_required = fields.Boolean(
+        compute="_compute_photo_status",
+        help="A returned product's reason needs a photo under its policy.",
+    )
+    has_photo = fields.Boolean(
+        compute="_compute_photo_status", help="An image is attached to the return."
+    )
+
+    # === COMPUTE METHODS === #
+    @api.depends("line_ids.photo_required", "message_attachment_count")
+    def _compute_photo_status(self):
+        """Photo needed by a line's reason, and whether an image is attached."""
+        status = self._rma_photo_status()
+        for rma in self:
+            rma.photo_required = status[rma.id]["required"]
+            rma.has_photo = status[rma.id]["attached"]
+
+    # === CRUD METHODS === #
+    def _finish_transition(self, action):
+        """Leaving "submitted" closes the review activity of the returns."""
+        super()._finish_transition(action)
+        if action in ("approve", "reject", "cancel") and self:
+            self.activity_unlink([REVIEW_ACTIVITY])
+
+    # === ACTION METHODS === #
+    def action_rma_reevaluate(self):
+        """Evaluate the returns again after edits (photo added, address or policy
+        changed): a draft gets a preview of the decision, a submitted return gets
+        the new decision applied (approved, to review again, or rejected)."""
+        wrong = self.filtered(lambda r: r.state not in ("draft", "submitted"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only draft or submitted returns can be evaluated again: %(names)s.",
+                    names=", ".join(wrong.mapped("name")),
+                )
+            )
+        results = self._rma_evaluate()
+        drafts = self.filtered(lambda r: r.state == "draft")
+        drafts._rma_apply_evaluation(results, transition=False)
+        submitted = self - drafts
+        submitted.activity_unlink([REVIEW_ACTIVITY])
+        submitted._rma_apply_evaluation(results)
+        return True
+
+    def action_open_override_wizard(self):
+        """Managers: open the wizard that overrides the policy decision."""
+        self._rma_check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Override Decision"),
+            "res_model": "rma.policy.override.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_rma_ids": self.ids},
+        }
+
+    # === BUSINESS METHODS === #
+    def _on_submit(self):
+        """Evaluate the submitted returns and apply the policy's decision."""
+        super()._on_submit()
+        if self and not self.env.context.get("rma_skip_policy"):
+            self._rma_apply_evaluation(self._rma_evaluate())
+
+    def _rma_apply_evaluation(self, results, transition=True):
+        """Store the evaluation ``results`` (see _rma_evaluate) on the returns and
+        their lines; with ``transition``, post the explanation in the chatter and
+        approve (running the approval automation), schedule a review activity,
+        or reject with the reason."""
+        by_decision = defaultdict(lambda: self.env["rma.order.line"])
+        by_policy = defaultdict(lambda: self.env["rma.order.line"])
+        for rma in self:
+            result = results[rma.id]
+            vals = {
+                "decision": result["decision"],
+                "decision_explanation": result["explanation"],
+                "restocking_fee": result["restocking_fee"],
+                "shipping_fee": result["shipping_fee"],
+                "refund_timing": result["refund_timing"],
+                "auto_post_refund": result["auto_post_refund"],
+                "is_cross_border": result["is_cross_border"],
+                "policy_id": result["policy_id"],
+                "return_rate": result["return_rate"],
+            }
+            if transition and result["decision"] == "reject":
+                vals["reject_reason"] = result["reject_reason"]
+            rma.write(vals)
+            for line in rma.line_ids:
+                by_decision[result["lines"][line.id]] |= line
+                by_policy[result["line_policies"][line.id]] |= line
+        for decision, lines in by_decision.items():
+            lines.write({"decision": decision})
+        for policy_id, lines in by_policy.items():
+            lines.write({"policy_id": policy_id})
+        if not transition:
+            return
+        labels = dict(DECISIONS)
+        for rma in self:
+            rma.message_post(
+                body=self._rma_explanation_html(
+                    self.env._(
+                        "Return policy decision: %(decision)s",
+                        decision=labels[rma.decision],
+                    ),
+                    rma.decision_explanation,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.filtered(lambda r: r.decision == "reject").action_reject()
+        self.filtered(lambda r: r.decision == "review")._rma_schedule_review()
+        self.filtered(lambda r: r.decision == "approve").action_approve()
+
+    @api.model
+    def _rma_explanation_html(self, title, explanation):
+        """Chatter body: a title and one bullet per line of the explanation."""
+        items = Markup().join(
+            Markup("<li>%s</li>") % line for line in (explanation or "").splitlines() if line
+        )
+        return Markup("<p><b>%s</b></p><ul>%s</ul>") % (title, items)
+
+    def _rma_schedule_review(self):
+        """One review activity per return, for the policy's reviewer, else the
+        return's responsible, else the current user (one create for the batch)."""
+        if not self:
+            return self.env["mail.activity"]
+        activity_type = self.env.ref(REVIEW_ACTIVITY, raise_if_not_found=False) or self.env.ref(
+            "mail.mail_activity_data_todo"
+        )
+        model_id = self.env["ir.model"]._get_id(self._name)
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "activity_type_id": activity_type.id,
+                        "res_model_id": model_id,
+                        "res_id": rma.id,
+                        "user_id": (
+                            rma.policy_id.review_user_id or rma.user_id or self.env.user
+                        ).id,
+                        "summary": self.env._("Review return %(name)s", name=rma.name),
+                        "note": self._rma_explanation_html(
+                            self.env._("Why it needs a review"), rma.decision_explanation
+                        ),
+                        "date_deadline": activity_type._get_date_deadline(),
+                        "automated": True,
+                    }
+                    for rma in self
+                ]
+            )
+        )
+
+    def _rma_check_manager(self):
+        if not self.env.user.has_group("rma_returns.group_rma_manager"):
+            raise AccessError(self.env._("Only returns managers can override a decision."))
+
+    def _rma_override(self, decision, reason):
+        """Managers replace the policy's decision with ``decision`` ("approve" or
+        "reject") for ``reason``: every line follows, the reason is tracked and
+        posted, and the return is approved (running the automation) or rejected.
+        A rejected return is reopened first, without evaluating it again."""
+        self._rma_check_manager()
+        if decision not in ("approve", "reject"):
+            raise UserError(self.env._("A decision can only be overridden to approve or reject."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of the override."))
+        wrong = self.filtered(lambda r: r.state not in ("submitted", "rejected"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only submitted or rejected returns can be overridden: %(names)s.",
+                    names=", ".join(wrong.mapped("name")),
+                )
+            )
+        label = dict(DECISIONS)[decision]
+        note = self.env._(
+            "Overridden by %(user)s: %(decision)s. %(reason)s",
+            user=self.env.user.name,
+            decision=label.lower(),
+            reason=reason,
+        )
+        for rma in self:
+            rma.write(
+                {
+                    "decision": decision,
+                    "override_reason": reason,
+                    "override_user_id": self.env.user.id,
+                    "decision_explanation": "\n".join(
+                        filter(None, [rma.decision_explanation, note])
+                    ),
+                }
+            )
+            rma.message_post(
+                body=self._rma_explanation_html(self.env._("Decision overridden"), note),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.line_ids.write({"decision": decision})
+        if decision == "reject":
+            self.write({"reject_reason": reason})
+            self.action_reject()
+            return True
+        rejected = self.filtered(lambda r: r.state == "rejected")
+        rejected.action_draft()
+        rejected.with_context(rma_skip_policy=True).action_submit()
+        self.action_approve()
+        return True
+
+    def _rma_photo_status(self):
+        """For the portal: does a return need a photo, and is one attached?
+
+        :return: {rma id: {"required": bool, "attached": bool,
+                  "products": [names of the products whose reason needs a photo]}}
+        """
+        images = dict(
+            self.env["ir.attachment"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", [rid for rid in self.ids if isinstance(rid, int)]),
+                    ("mimetype", "=like", "image/%"),
+                ],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        result = {}
+        for rma in self:
+            needing = rma.line_ids.filtered("photo_required")
+            result[rma.id] = {
+                "required": bool(needing),
+                "attached": bool(images.get(rma.id)),
+                "products": needing.product_id.mapped("display_name"),
+            }
+        return result
