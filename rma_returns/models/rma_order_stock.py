@@ -176,7 +176,8 @@ class RmaOrder(models.Model):
             origin = partner_coordinates(pickup)
             point = warehouse and partner_coordinates(warehouse.partner_id)
             distance = round(great_circle_km(*origin, *point), 1) if origin and point else 0.0
-        country = warehouse.partner_id.country_id
+        # same countries as the policy's cross-border rule (_rma_cross_border_countries)
+        country = (warehouse.partner_id or self.company_id.partner_id).country_id
         return {
             "warehouse_id": warehouse.id,
             "warehouse_rule": rule if warehouse else False,

@@ -5,7 +5,13 @@ from .common import RmaCommon
 
 class RmaFlowCommon(RmaCommon):
     """Two warehouses far apart (Brussels ships, Lyon takes returns too) and a
-    customer living near Lyon; helpers to approve and receive returns."""
+    customer living near Lyon; helpers to approve and receive returns.
+
+    The default return policy approves these returns on submission: the
+    approval automation then runs inside ``action_submit``, with the refund
+    timing, fees and posting the policy sets. Tests that need another timing
+    or fees set them on ``cls.policy``; tests that act between submission and
+    approval switch its ``auto_approve`` off."""
 
     @classmethod
     def setUpClass(cls):
@@ -33,6 +39,7 @@ class RmaFlowCommon(RmaCommon):
             }
         )
         cls.company.rma_default_warehouse_id = cls.warehouse
+        cls.policy = cls.env.ref("rma_returns.rma_policy_default")
         # Grenoble: about 95 km from Lyon, 750 km from Brussels.
         cls.customer.write(
             {"country_id": france.id, "partner_latitude": 45.19, "partner_longitude": 5.72}

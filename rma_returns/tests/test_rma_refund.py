@@ -99,8 +99,11 @@ class TestRmaRefund(RmaFlowCommon):
         order = self._create_order([(self.product_a, 2.0)])
         rma = self._create_rma(order, {self.product_a: 2.0})
         invoice = order.invoice_ids
-        rma.write({"restocking_fee": 10.0, "shipping_fee": 4.5})
+        self.policy.write(
+            {"restocking_fee_fixed": 10.0, "shipping_fee": 4.5, "shipping_payer": "customer"}
+        )
         self._approve(rma)
+        self.assertEqual((rma.restocking_fee, rma.shipping_fee), (10.0, 4.5))
         rma.action_receive()
         credit_note = rma.credit_note_ids
         fees = credit_note.invoice_line_ids.filtered("rma_fee")
@@ -150,7 +153,7 @@ class TestRmaRefund(RmaFlowCommon):
         order = self._create_order([(self.product_a, 3.0)])
         invoice = order.invoice_ids
         rma = self._create_rma(order, {self.product_a: 3.0})
-        rma.refund_timing = "approval"
+        self.policy.refund_timing = "approval"
         self._approve(rma)
         self.assertEqual(rma.state, "approved")
         self.assertEqual(rma.credit_note_ids.state, "posted")
@@ -164,7 +167,7 @@ class TestRmaRefund(RmaFlowCommon):
         order = self._create_order([(self.product_a, 2.0)])
         invoice = order.invoice_ids
         rma = self._create_rma(order, {self.product_a: 1.0})
-        rma.auto_post_refund = False
+        self.policy.auto_post_refund = False
         self._approve(rma)
         rma.action_receive()
         self.assertEqual(rma.state, "received")

@@ -17,6 +17,42 @@ class TestRmaRouting(RmaFlowCommon):
         self.assertAlmostEqual(rma.warehouse_distance, 93.4, delta=1.0)
         self.assertFalse(rma.is_cross_border)
 
+    def test_policy_approval_on_submit_runs_the_automation(self):
+        self.lyon.rma_accept_returns = False
+        self.product_a.write(
+            {"rma_hs_code": "6403.91", "rma_origin_country_id": self.env.ref("base.it").id}
+        )
+        order = self._create_order([(self.product_a, 2.0)])
+        rma = self._create_rma(order, {self.product_a: 1.0}).with_user(self.agent)
+        rma.action_submit()
+        self.assertEqual(rma.state, "approved", "the default policy approves at once")
+        self.assertEqual(rma.warehouse_id, self.warehouse)
+        self.assertEqual(rma.warehouse_rule, "distance")
+        self.assertTrue(rma.is_cross_border, "Grenoble to Brussels")
+        self.assertIn("cross-border", rma.decision_explanation)
+        self.assertEqual(self._receipt(rma).picking_type_id, self.warehouse.rma_return_type_id)
+        self.assertEqual(self._receipt(rma).move_ids.product_uom_qty, 1.0)
+
+    def test_cross_border_follows_the_chosen_warehouse(self):
+        self.policy.auto_approve = False  # an agent reviews the return
+        self.company.partner_id.country_id = self.env.ref("base.be")
+        annecy = self.env["stock.warehouse"].create(
+            {"name": "Annecy", "code": "ANC", "partner_id": False, "rma_accept_returns": True}
+        )
+        order = self._create_order([(self.product_a, 1.0)])
+        rma = self._create_rma(order, {self.product_a: 1.0}).with_user(self.agent)
+        rma.action_submit()
+        self.assertEqual(rma.warehouse_id, self.lyon)
+        self.assertFalse(rma.is_cross_border)
+        rma.warehouse_id = annecy
+        # no address: the company's country (Belgium), as the policy counts it
+        self.assertTrue(rma.is_cross_border)
+        self.assertTrue(rma._rma_cross_border_countries()[rma.id][2])
+        rma.action_approve()
+        self.assertEqual(rma.warehouse_id, annecy)
+        self.assertTrue(rma.is_cross_border)
+        self.assertEqual(self._receipt(rma).picking_type_id, annecy.rma_return_type_id)
+
     def test_fallbacks_without_coordinates(self):
         france = self.env.ref("base.fr")
         rhone = self.env["res.country.state"].create(
@@ -41,6 +77,7 @@ class TestRmaRouting(RmaFlowCommon):
         self.assertTrue(rma.is_cross_border, "Germany to Belgium")
 
     def test_agent_overrides_before_approval(self):
+        self.policy.auto_approve = False  # an agent reviews the return
         order = self._create_order([(self.product_a, 1.0)])
         rma = self._create_rma(order, {self.product_a: 1.0}).with_user(self.agent)
         rma.action_submit()
@@ -187,7 +224,7 @@ class TestRmaReverseMoves(RmaFlowCommon):
         rma = self._create_rma(
             order, {self.product_a: 1.0, self.product_b: 1.0, product_c: 1.0, product_d: 1.0}
         )
-        rma.refund_timing = "inspection"
+        self.policy.refund_timing = "inspection"
         self._approve(rma)
         rma.action_receive()
         self.assertEqual(rma.state, "received")
@@ -213,6 +250,7 @@ class TestRmaApprovalSafety(RmaFlowCommon):
     """One transaction, idempotent, batch-capable, cancellable until goods move."""
 
     def test_failure_rolls_everything_back(self):
+        self.policy.auto_approve = False  # approved by hand, after the setup breaks
         order = self._create_order([(self.product_a, 2.0)])
         rma = self._create_rma(order, {self.product_a: 1.0}).with_user(self.agent)
         rma.action_submit()
@@ -287,7 +325,7 @@ class TestRmaApprovalSafety(RmaFlowCommon):
     def test_cancel_cancels_open_transfers_and_draft_credit_notes(self):
         order = self._create_order([(self.product_a, 2.0)])
         rma = self._create_rma(order, {self.product_a: 2.0})
-        rma.write({"refund_timing": "approval", "auto_post_refund": False})
+        self.policy.write({"refund_timing": "approval", "auto_post_refund": False})
         self._approve(rma)
         self.assertEqual(rma.credit_note_ids.state, "draft")
         self.assertEqual(order.order_line.qty_invoiced, 0.0)
@@ -300,7 +338,7 @@ class TestRmaApprovalSafety(RmaFlowCommon):
     def test_cancel_refused_once_a_credit_note_is_posted(self):
         order = self._create_order([(self.product_a, 2.0)])
         rma = self._create_rma(order, {self.product_a: 1.0})
-        rma.refund_timing = "approval"
+        self.policy.refund_timing = "approval"
         self._approve(rma)
         self.assertEqual(rma.credit_note_ids.state, "posted")
         with self.assertRaisesRegex(UserError, "credit note .* is posted"):
@@ -310,8 +348,10 @@ class TestRmaApprovalSafety(RmaFlowCommon):
     def test_rejected_lines_are_neither_received_nor_refunded(self):
         order = self._create_order([(self.product_a, 1.0), (self.product_b, 1.0)])
         rma = self._create_rma(order, {self.product_a: 1.0, self.product_b: 1.0})
-        rma.line_ids.filtered(lambda line: line.product_id == self.product_b).decision = "reject"
+        self.policy.non_returnable_product_tmpl_ids = self.product_b.product_tmpl_id
         self._approve(rma)
+        by_product = {line.product_id: line.decision for line in rma.line_ids}
+        self.assertEqual(by_product, {self.product_a: "approve", self.product_b: "reject"})
         self.assertEqual(self._receipt(rma).move_ids.product_id, self.product_a)
         rma.action_receive()
         self.assertEqual(rma.credit_note_ids.invoice_line_ids.product_id, self.product_a)
