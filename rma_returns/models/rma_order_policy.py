@@ -147,7 +147,43 @@ class RmaOrder(models.Model):
             )
         self.filtered(lambda r: r.decision == "reject").action_reject()
         self.filtered(lambda r: r.decision == "review")._rma_schedule_review()
-        self.filtered(lambda r: r.decision == "approve").action_approve()
+        self.filtered(lambda r: r.decision == "approve")._rma_auto_approve()
+
+    def _rma_auto_approve(self):
+        """Approve the returns the policy accepted.
+
+        When the approval automation cannot run for a return (no warehouse takes
+        returns, no journal, ...), that approval is rolled back entirely and the
+        return goes to an agent's review with the reason: a customer's submission
+        is never lost because of a configuration problem.
+        """
+        try:
+            with self.env.cr.savepoint():
+                self.action_approve()
+            return
+        except UserError:
+            pass  # find out which returns cannot be approved, one by one
+        for rma in self:
+            try:
+                with self.env.cr.savepoint():
+                    rma.action_approve()
+            except UserError as error:
+                rma._rma_review_after_failed_approval(error)
+
+    def _rma_review_after_failed_approval(self, error):
+        self.ensure_one()
+        explanation = self.env._(
+            "Automatic approval failed, an agent must review: %(error)s",
+            error=error.args[0] if error.args else "",
+        )
+        self.write(
+            {
+                "decision": "review",
+                "decision_explanation": f"{self.decision_explanation or ''}\n{explanation}",
+            }
+        )
+        self.message_post(body=explanation, subtype_xmlid="mail.mt_note")
+        self._rma_schedule_review()
 
     @api.model
     def _rma_explanation_html(self, title, explanation):

@@ -57,6 +57,20 @@ class RmaOrder(models.Model):
     # === CRUD METHODS === #
     def write(self, vals):
         if "warehouse_id" in vals and not self.env.context.get("rma_auto_route"):
+            locked = self.filtered(
+                lambda r: (
+                    r.state not in ("draft", "submitted")
+                    and r.warehouse_id.id != vals["warehouse_id"]
+                )
+            )
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "The return warehouse of %(names)s cannot change any more: the "
+                        "return is already approved and its receipt exists.",
+                        names=", ".join(locked.mapped("name")),
+                    )
+                )
             res = super().write(vals)
             for rma in self:
                 rma.with_context(rma_auto_route=True).write(

@@ -10,3 +10,4 @@ from . import test_rma_refund
 from . import test_rma_replacement
 from . import test_rma_policy
 from . import test_rma_policy_properties
+from . import test_rma_integration
