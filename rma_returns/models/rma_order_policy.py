@@ -160,9 +160,12 @@ class RmaOrder(models.Model):
         try:
             with self.env.cr.savepoint():
                 self.action_approve()
-            return
         except UserError:
-            pass  # find out which returns cannot be approved, one by one
+            self._rma_auto_approve_one_by_one()
+
+    def _rma_auto_approve_one_by_one(self):
+        """Approve each return alone, so that one bad return does not hold back
+        the others; those that fail go to review."""
         for rma in self:
             try:
                 with self.env.cr.savepoint():

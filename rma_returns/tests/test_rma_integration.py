@@ -41,7 +41,8 @@ class TestRmaIntegration(RmaFlowCommon):
 
     def test_batch_submission_keeps_good_returns_approved(self):
         first_order = self._create_order([(self.product_a, 1.0)])
-        second_order = self._create_order([(self.product_b, 1.0)])
+        neighbour = self.customer.copy({"name": "Grenoble neighbour"})
+        second_order = self._create_order([(self.product_b, 1.0)], partner=neighbour)
         good = self._create_rma(first_order, {self.product_a: 1.0})
         bad = self._create_rma(second_order, {self.product_b: 1.0})
         # the second return is sent to a warehouse whose return location was
@@ -56,6 +57,7 @@ class TestRmaIntegration(RmaFlowCommon):
         self.assertEqual(len(self._receipt(good)), 1)
         self.assertEqual(bad.state, "submitted")
         self.assertEqual(bad.decision, "review")
+        self.assertIn("Gent has no return location", bad.decision_explanation)
         self.assertFalse(bad.picking_ids)
 
     def test_warehouse_cannot_change_after_approval(self):
