@@ -99,9 +99,12 @@ class RmaOrder(models.Model):
         return set(filter(None, (self.sudo().rma_notified_events or "").split(",")))
 
     def _rma_refund_documents(self):
-        """Posted credit notes of the return, as the refund e-mail presents them."""
+        """Posted credit notes of the return, as the refund e-mail presents them
+        (not the invoices of dearer exchanges, also linked to the return)."""
         self.ensure_one()
-        return self.credit_note_ids.filtered(lambda m: m.state == "posted")
+        return self.credit_note_ids.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_refund"
+        )
 
     def _process_attachments_for_template_post(self, mail_template):
         """Attach the credit notes' PDF to the refund e-mail."""

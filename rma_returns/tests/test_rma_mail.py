@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaCommon
@@ -12,6 +11,9 @@ class TestRmaMail(RmaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the tests drive the decisions by hand: the default policy reviews
+        cls.policy = cls.env.ref("rma_returns.rma_policy_default")
+        cls.policy.auto_approve = False
         cls.order = cls._create_order([(cls.product_a, 3.0)])
 
     def setUp(self):
@@ -32,10 +34,8 @@ class TestRmaMail(RmaCommon):
         return [m.subject for m in self._customer_mails(rma)]
 
     def test_each_step_is_told_once(self):
-        # what the policy decided (written on submission by the policy engine)
-        self.rma.write(
-            {"decision": "review", "decision_explanation": "Refund exceeds the 150 limit."}
-        )
+        # the policy sends the return to review, and says why
+        self.policy.auto_approve_max_amount = 150.0
         rma = self.rma.with_context(force_report_rendering=True)
         rma.action_submit()
         rma._rma_notify("submitted")  # a second call sends nothing
@@ -43,7 +43,8 @@ class TestRmaMail(RmaCommon):
         ack = self._customer_mails()
         self.assertIn("we received your return request", ack.subject)
         self.assertIn("under review", ack.body)
-        self.assertIn("Refund exceeds the 150 limit.", ack.body, "the decision's explanation")
+        self.assertIn("exceeds the", ack.body, "the decision's explanation")
+        self.assertIn("auto-approval limit: needs review.", ack.body)
         self.assertIn("2 Units x Hiking Boots", ack.body)
         self.assertIn(self.customer, ack.partner_ids)
 
@@ -56,15 +57,19 @@ class TestRmaMail(RmaCommon):
         self.assertTrue(approved.attachment_ids.name.startswith("Return Slip - RMA-"))
         self.assertTrue(approved.attachment_ids.raw.startswith(b"%PDF"))
 
+        # receiving validates the return receipt; refunded on receipt, it closes
         rma.action_receive()
         rma._rma_notify("received")
-        received = self._customer_mails()[2:]
-        self.assertEqual(len(received), 1)
+        rma._rma_notify("refunded")
+        self.assertEqual(len(self._customer_mails()), 4)
+        received, refunded = self._customer_mails()[2:]
         self.assertIn("we received the goods", received.subject)
         self.assertFalse(received.attachment_ids)
+        self.assertIn("is refunded", refunded.subject)
+        self.assertEqual(self.rma.state, "done")
 
         rma.action_done()
-        self.assertEqual(len(self._customer_mails()), 3, "closing sends nothing by itself")
+        self.assertEqual(len(self._customer_mails()), 4, "closing sends nothing by itself")
 
     def test_rejection_gives_the_reason(self):
         self.rma.action_submit()
@@ -77,13 +82,15 @@ class TestRmaMail(RmaCommon):
         self.assertIn("The boots were worn outside.", rejected.body)
 
     def test_refund_mail_attaches_credit_note(self):
-        self.rma.action_submit()
-        self.rma.action_approve()
-        invoice = self.order.invoice_ids
-        credit_note = invoice._reverse_moves([{"rma_order_id": self.rma.id}])
-        credit_note.invoice_line_ids.quantity = 2.0
-        credit_note.action_post()
         rma = self.rma.with_context(force_report_rendering=True)
+        rma.action_submit()
+        rma.action_approve()
+        self.assertFalse(self._customer_mails().filtered(lambda m: "is refunded" in m.subject))
+        # the goods arrive: the credit note is made and posted on receipt
+        rma.action_receive()
+        credit_note = self.rma.credit_note_ids
+        self.assertEqual(len(credit_note), 1)
+        self.assertEqual(credit_note.state, "posted")
         rma._rma_notify("refunded")
         rma._rma_notify("refunded")
         refunded = self._customer_mails().filtered(lambda m: "is refunded" in m.subject)
@@ -95,31 +102,21 @@ class TestRmaMail(RmaCommon):
         self.assertEqual(len(refunded.attachment_ids), 1)
         self.assertEqual(refunded.attachment_ids.mimetype, "application/pdf")
         self.assertIn(credit_note.name.replace("/", "_"), refunded.attachment_ids.name)
+        self.assertTrue(refunded.attachment_ids.raw.startswith(b"%PDF"))
 
     def test_replacement_shipped_mail_names_the_delivery(self):
+        self.rma.line_ids.resolution = "replacement"
+        self._stock(self.product_a, 2.0)
         self.rma.action_submit()
         self.rma.action_approve()
-        out_type = self.warehouse.out_type_id
-        delivery = self.env["stock.picking"].create(
-            {
-                "picking_type_id": out_type.id,
-                "partner_id": self.customer.id,
-                "location_id": out_type.default_location_src_id.id,
-                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                "rma_order_id": self.rma.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": self.product_a.name,
-                            "product_id": self.product_a.id,
-                            "product_uom_qty": 2.0,
-                            "location_id": out_type.default_location_src_id.id,
-                            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                        }
-                    )
-                ],
-            }
-        )
+        delivery = self.rma.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(len(delivery), 1, "approval ships the replacement")
+        self.assertFalse(self._customer_mails().filtered(lambda m: "on its way" in m.subject))
+        for move in delivery.move_ids:
+            move.quantity = move.product_uom_qty
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        self.assertEqual(delivery.state, "done")
         self.rma._rma_notify("replacement_shipped")
         shipped = self._customer_mails().filtered(lambda m: "on its way" in m.subject)
         self.assertEqual(len(shipped), 1)
@@ -135,8 +132,10 @@ class TestRmaMail(RmaCommon):
         self.rma.action_submit()
         self.rma.action_approve()
         self.rma.action_receive()
-        self.assertEqual(len(self._customer_mails()), 1, "only the acknowledgement")
-        self.assertIn("we received your return request", self._customer_mails().subject)
+        # the refund on receipt is still told
+        ack, refunded = self._customer_mails()
+        self.assertIn("we received your return request", ack.subject)
+        self.assertIn("is refunded", refunded.subject)
 
     def test_everything_off_sends_nothing(self):
         self.company.write(
@@ -167,18 +166,15 @@ class TestRmaMail(RmaCommon):
         self.assertEqual(ack.author_id, self.company.partner_id)
 
     def test_acknowledgement_precedes_an_immediate_decision(self):
-        # What happens when the policy approves during the submission: the
-        # acknowledgement waits for the decision, then goes out first.
+        # the policy approves during the submission: the acknowledgement waits
+        # for the decision, then goes out first
+        self.policy.auto_approve = True
         self.rma.action_submit()
-        self.rma.message_ids.unlink()
-        self.rma.sudo().rma_notified_events = False
-        rma = self.rma.with_context(rma_ack_pending=(self.rma.id,))
-        rma._rma_notify("submitted")
-        self.assertFalse(self._customer_mails(), "not before the decision")
-        rma.action_approve()
+        self.assertEqual(self.rma.state, "approved", "approved by the policy")
         self.assertEqual(len(self._customer_mails()), 2)
         ack, approved = self._customer_mails()
         self.assertIn("we received your return request", ack.subject)
+        self.assertIn("Decision: <strong>approved</strong>", ack.body)
         self.assertIn("is approved", approved.subject)
 
     def test_reopened_return_is_told_again(self):
