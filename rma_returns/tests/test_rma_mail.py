@@ -14,15 +14,27 @@ class TestRmaMail(RmaCommon):
         # the tests drive the decisions by hand: the default policy reviews
         cls.policy = cls.env.ref("rma_returns.rma_policy_default")
         cls.policy.auto_approve = False
+        # e-mails queued before the tests (demo data) are not theirs to count
+        cls.env["rma.order.notification"].search([("state", "=", "pending")])._rma_send()
         cls.order = cls._create_order([(cls.product_a, 3.0)])
 
     def setUp(self):
         super().setUp()
         self.rma = self._create_rma(self.order, {self.product_a: 2.0})
 
+    def _send_mails(self, pdf=False):
+        """Run the cron that sends the queued e-mails (``pdf``: render the PDF
+        attachments for real, as outside tests)."""
+        notifications = self.env["rma.order.notification"]
+        if pdf:
+            notifications = notifications.with_context(force_report_rendering=True)
+        return notifications._cron_send()
+
     def _customer_mails(self, rma=None):
-        """Chatter messages e-mailed to the customer, oldest first."""
+        """Chatter messages e-mailed to the customer, oldest first (after the
+        cron sent what is queued)."""
         rma = rma or self.rma
+        self._send_mails()
         messages = rma.message_ids.filtered(
             lambda m: m.notification_ids.filtered(
                 lambda n: n.res_partner_id == self.customer and n.notification_type == "email"
@@ -36,7 +48,7 @@ class TestRmaMail(RmaCommon):
     def test_each_step_is_told_once(self):
         # the policy sends the return to review, and says why
         self.policy.auto_approve_max_amount = 150.0
-        rma = self.rma.with_context(force_report_rendering=True)
+        rma = self.rma
         rma.action_submit()
         rma._rma_notify("submitted")  # a second call sends nothing
         self.assertEqual(len(self._customer_mails()), 1)
@@ -50,6 +62,7 @@ class TestRmaMail(RmaCommon):
 
         rma.action_approve()
         rma._rma_notify("approved")
+        self._send_mails(pdf=True)
         approved = self._customer_mails()[1:]
         self.assertEqual(len(approved), 1)
         self.assertIn("is approved", approved.subject)
@@ -82,7 +95,7 @@ class TestRmaMail(RmaCommon):
         self.assertIn("The boots were worn outside.", rejected.body)
 
     def test_refund_mail_attaches_credit_note(self):
-        rma = self.rma.with_context(force_report_rendering=True)
+        rma = self.rma
         rma.action_submit()
         rma.action_approve()
         self.assertFalse(self._customer_mails().filtered(lambda m: "is refunded" in m.subject))
@@ -93,6 +106,7 @@ class TestRmaMail(RmaCommon):
         self.assertEqual(credit_note.state, "posted")
         rma._rma_notify("refunded")
         rma._rma_notify("refunded")
+        self._send_mails(pdf=True)
         refunded = self._customer_mails().filtered(lambda m: "is refunded" in m.subject)
         self.assertEqual(len(refunded), 1)
         self.assertIn(credit_note.name, refunded.body)
@@ -195,3 +209,55 @@ class TestRmaMail(RmaCommon):
         template.with_context(lang="fr_FR").subject = "Demande de retour {{ object.name }} reçue"
         self.rma.action_submit()
         self.assertEqual(self._subjects(), [f"Demande de retour {self.rma.name} reçue"])
+
+    def test_steps_queue_mails_the_cron_sends_them_in_batches(self):
+        order = self._create_order([(self.product_a, 3.0)])
+        rmas = self.rma
+        for _i in range(3):
+            rmas |= self._create_rma(order, {self.product_a: 1.0})
+        cron = self.env.ref("rma_returns.ir_cron_rma_send_notifications")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        rmas.action_submit()
+        rmas.action_approve()
+        self.assertEqual(set(rmas.mapped("state")), {"approved"})
+        # the approval rendered nothing and e-mailed nobody yet: the cron will
+        self.assertFalse(rmas.message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers)
+        queue = self.env["rma.order.notification"].search([("rma_id", "in", rmas.ids)])
+        self.assertEqual(len(queue), 8, "an acknowledgement and an approval per return")
+        self.assertEqual(set(queue.mapped("state")), {"pending"})
+
+        first = self.env["rma.order.notification"]._cron_send(batch_size=5)
+        self.assertEqual(first, queue[:5], "oldest first")
+        self.assertEqual(set(first.mapped("state")), {"sent"})
+        self.assertEqual(set(queue[5:].mapped("state")), {"pending"})
+        self.assertEqual(self.env["rma.order.notification"]._cron_send(batch_size=5), queue[5:])
+        self.assertFalse(self.env["rma.order.notification"]._cron_send(), "each mail once")
+        for rma in rmas:
+            ack, approved = self._customer_mails(rma)
+            self.assertIn("we received your return request", ack.subject)
+            self.assertIn("is approved", approved.subject)
+            self.assertTrue(approved.attachment_ids.name.startswith("Return Slip - RMA-"))
+            self.assertEqual(
+                queue.filtered(lambda n, r=rma: n.rma_id == r).message_id, ack | approved
+            )
+
+    def test_failing_mail_is_retried_then_reported(self):
+        template = self.env.ref("rma_returns.mail_template_rma_rejected")
+        template.subject = "{{ object.no_such_field }}"
+        other = self._create_rma(self.order, {self.product_a: 1.0})
+        (self.rma | other).action_submit()
+        self.rma.action_reject()
+        self._send_mails()
+        self._send_mails()
+        # the other e-mails went out; the failing one alone was rolled back
+        self.assertEqual(len(self._customer_mails(other)), 1)
+        self.assertEqual(len(self._customer_mails()), 1, "the acknowledgement")
+        rejection = self.env["rma.order.notification"].search(
+            [("rma_id", "=", self.rma.id), ("event", "=", "rejected")]
+        )
+        self.assertEqual((rejection.state, rejection.attempts), ("failed", 3))
+        self.assertIn("no_such_field", rejection.error)
+        note = self.rma.message_ids.filtered(lambda m: "could not be sent" in m.body)
+        self.assertEqual(len(note), 1, "the agents see it in the chatter")
+        self.assertIn("Rejected", note.body)
