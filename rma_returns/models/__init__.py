@@ -9,6 +9,7 @@ from . import account_move
 from . import res_partner
 from . import product_template
 from . import rma_order_slip
+from . import rma_order_notification
 from . import rma_order_mail
 from . import res_company
 from . import res_config_settings

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaCommon
@@ -12,15 +11,30 @@ class TestRmaMail(RmaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the tests drive the decisions by hand: the default policy reviews
+        cls.policy = cls.env.ref("rma_returns.rma_policy_default")
+        cls.policy.auto_approve = False
+        # e-mails queued before the tests (demo data) are not theirs to count
+        cls.env["rma.order.notification"].search([("state", "=", "pending")])._rma_send()
         cls.order = cls._create_order([(cls.product_a, 3.0)])
 
     def setUp(self):
         super().setUp()
         self.rma = self._create_rma(self.order, {self.product_a: 2.0})
 
+    def _send_mails(self, pdf=False):
+        """Run the cron that sends the queued e-mails (``pdf``: render the PDF
+        attachments for real, as outside tests)."""
+        notifications = self.env["rma.order.notification"]
+        if pdf:
+            notifications = notifications.with_context(force_report_rendering=True)
+        return notifications._cron_send()
+
     def _customer_mails(self, rma=None):
-        """Chatter messages e-mailed to the customer, oldest first."""
+        """Chatter messages e-mailed to the customer, oldest first (after the
+        cron sent what is queued)."""
         rma = rma or self.rma
+        self._send_mails()
         messages = rma.message_ids.filtered(
             lambda m: m.notification_ids.filtered(
                 lambda n: n.res_partner_id == self.customer and n.notification_type == "email"
@@ -32,23 +46,23 @@ class TestRmaMail(RmaCommon):
         return [m.subject for m in self._customer_mails(rma)]
 
     def test_each_step_is_told_once(self):
-        # what the policy decided (written on submission by the policy engine)
-        self.rma.write(
-            {"decision": "review", "decision_explanation": "Refund exceeds the 150 limit."}
-        )
-        rma = self.rma.with_context(force_report_rendering=True)
+        # the policy sends the return to review, and says why
+        self.policy.auto_approve_max_amount = 150.0
+        rma = self.rma
         rma.action_submit()
         rma._rma_notify("submitted")  # a second call sends nothing
         self.assertEqual(len(self._customer_mails()), 1)
         ack = self._customer_mails()
         self.assertIn("we received your return request", ack.subject)
         self.assertIn("under review", ack.body)
-        self.assertIn("Refund exceeds the 150 limit.", ack.body, "the decision's explanation")
+        self.assertIn("exceeds the", ack.body, "the decision's explanation")
+        self.assertIn("auto-approval limit: needs review.", ack.body)
         self.assertIn("2 Units x Hiking Boots", ack.body)
         self.assertIn(self.customer, ack.partner_ids)
 
         rma.action_approve()
         rma._rma_notify("approved")
+        self._send_mails(pdf=True)
         approved = self._customer_mails()[1:]
         self.assertEqual(len(approved), 1)
         self.assertIn("is approved", approved.subject)
@@ -56,15 +70,19 @@ class TestRmaMail(RmaCommon):
         self.assertTrue(approved.attachment_ids.name.startswith("Return Slip - RMA-"))
         self.assertTrue(approved.attachment_ids.raw.startswith(b"%PDF"))
 
+        # receiving validates the return receipt; refunded on receipt, it closes
         rma.action_receive()
         rma._rma_notify("received")
-        received = self._customer_mails()[2:]
-        self.assertEqual(len(received), 1)
+        rma._rma_notify("refunded")
+        self.assertEqual(len(self._customer_mails()), 4)
+        received, refunded = self._customer_mails()[2:]
         self.assertIn("we received the goods", received.subject)
         self.assertFalse(received.attachment_ids)
+        self.assertIn("is refunded", refunded.subject)
+        self.assertEqual(self.rma.state, "done")
 
         rma.action_done()
-        self.assertEqual(len(self._customer_mails()), 3, "closing sends nothing by itself")
+        self.assertEqual(len(self._customer_mails()), 4, "closing sends nothing by itself")
 
     def test_rejection_gives_the_reason(self):
         self.rma.action_submit()
@@ -77,15 +95,18 @@ class TestRmaMail(RmaCommon):
         self.assertIn("The boots were worn outside.", rejected.body)
 
     def test_refund_mail_attaches_credit_note(self):
-        self.rma.action_submit()
-        self.rma.action_approve()
-        invoice = self.order.invoice_ids
-        credit_note = invoice._reverse_moves([{"rma_order_id": self.rma.id}])
-        credit_note.invoice_line_ids.quantity = 2.0
-        credit_note.action_post()
-        rma = self.rma.with_context(force_report_rendering=True)
+        rma = self.rma
+        rma.action_submit()
+        rma.action_approve()
+        self.assertFalse(self._customer_mails().filtered(lambda m: "is refunded" in m.subject))
+        # the goods arrive: the credit note is made and posted on receipt
+        rma.action_receive()
+        credit_note = self.rma.credit_note_ids
+        self.assertEqual(len(credit_note), 1)
+        self.assertEqual(credit_note.state, "posted")
         rma._rma_notify("refunded")
         rma._rma_notify("refunded")
+        self._send_mails(pdf=True)
         refunded = self._customer_mails().filtered(lambda m: "is refunded" in m.subject)
         self.assertEqual(len(refunded), 1)
         self.assertIn(credit_note.name, refunded.body)
@@ -95,31 +116,21 @@ class TestRmaMail(RmaCommon):
         self.assertEqual(len(refunded.attachment_ids), 1)
         self.assertEqual(refunded.attachment_ids.mimetype, "application/pdf")
         self.assertIn(credit_note.name.replace("/", "_"), refunded.attachment_ids.name)
+        self.assertTrue(refunded.attachment_ids.raw.startswith(b"%PDF"))
 
     def test_replacement_shipped_mail_names_the_delivery(self):
+        self.rma.line_ids.resolution = "replacement"
+        self._stock(self.product_a, 2.0)
         self.rma.action_submit()
         self.rma.action_approve()
-        out_type = self.warehouse.out_type_id
-        delivery = self.env["stock.picking"].create(
-            {
-                "picking_type_id": out_type.id,
-                "partner_id": self.customer.id,
-                "location_id": out_type.default_location_src_id.id,
-                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                "rma_order_id": self.rma.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": self.product_a.name,
-                            "product_id": self.product_a.id,
-                            "product_uom_qty": 2.0,
-                            "location_id": out_type.default_location_src_id.id,
-                            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                        }
-                    )
-                ],
-            }
-        )
+        delivery = self.rma.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(len(delivery), 1, "approval ships the replacement")
+        self.assertFalse(self._customer_mails().filtered(lambda m: "on its way" in m.subject))
+        for move in delivery.move_ids:
+            move.quantity = move.product_uom_qty
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        self.assertEqual(delivery.state, "done")
         self.rma._rma_notify("replacement_shipped")
         shipped = self._customer_mails().filtered(lambda m: "on its way" in m.subject)
         self.assertEqual(len(shipped), 1)
@@ -135,8 +146,10 @@ class TestRmaMail(RmaCommon):
         self.rma.action_submit()
         self.rma.action_approve()
         self.rma.action_receive()
-        self.assertEqual(len(self._customer_mails()), 1, "only the acknowledgement")
-        self.assertIn("we received your return request", self._customer_mails().subject)
+        # the refund on receipt is still told
+        ack, refunded = self._customer_mails()
+        self.assertIn("we received your return request", ack.subject)
+        self.assertIn("is refunded", refunded.subject)
 
     def test_everything_off_sends_nothing(self):
         self.company.write(
@@ -167,18 +180,15 @@ class TestRmaMail(RmaCommon):
         self.assertEqual(ack.author_id, self.company.partner_id)
 
     def test_acknowledgement_precedes_an_immediate_decision(self):
-        # What happens when the policy approves during the submission: the
-        # acknowledgement waits for the decision, then goes out first.
+        # the policy approves during the submission: the acknowledgement waits
+        # for the decision, then goes out first
+        self.policy.auto_approve = True
         self.rma.action_submit()
-        self.rma.message_ids.unlink()
-        self.rma.sudo().rma_notified_events = False
-        rma = self.rma.with_context(rma_ack_pending=(self.rma.id,))
-        rma._rma_notify("submitted")
-        self.assertFalse(self._customer_mails(), "not before the decision")
-        rma.action_approve()
+        self.assertEqual(self.rma.state, "approved", "approved by the policy")
         self.assertEqual(len(self._customer_mails()), 2)
         ack, approved = self._customer_mails()
         self.assertIn("we received your return request", ack.subject)
+        self.assertIn("Decision: <strong>approved</strong>", ack.body)
         self.assertIn("is approved", approved.subject)
 
     def test_reopened_return_is_told_again(self):
@@ -199,3 +209,55 @@ class TestRmaMail(RmaCommon):
         template.with_context(lang="fr_FR").subject = "Demande de retour {{ object.name }} reçue"
         self.rma.action_submit()
         self.assertEqual(self._subjects(), [f"Demande de retour {self.rma.name} reçue"])
+
+    def test_steps_queue_mails_the_cron_sends_them_in_batches(self):
+        order = self._create_order([(self.product_a, 3.0)])
+        rmas = self.rma
+        for _i in range(3):
+            rmas |= self._create_rma(order, {self.product_a: 1.0})
+        cron = self.env.ref("rma_returns.ir_cron_rma_send_notifications")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        rmas.action_submit()
+        rmas.action_approve()
+        self.assertEqual(set(rmas.mapped("state")), {"approved"})
+        # the approval rendered nothing and e-mailed nobody yet: the cron will
+        self.assertFalse(rmas.message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers)
+        queue = self.env["rma.order.notification"].search([("rma_id", "in", rmas.ids)])
+        self.assertEqual(len(queue), 8, "an acknowledgement and an approval per return")
+        self.assertEqual(set(queue.mapped("state")), {"pending"})
+
+        first = self.env["rma.order.notification"]._cron_send(batch_size=5)
+        self.assertEqual(first, queue[:5], "oldest first")
+        self.assertEqual(set(first.mapped("state")), {"sent"})
+        self.assertEqual(set(queue[5:].mapped("state")), {"pending"})
+        self.assertEqual(self.env["rma.order.notification"]._cron_send(batch_size=5), queue[5:])
+        self.assertFalse(self.env["rma.order.notification"]._cron_send(), "each mail once")
+        for rma in rmas:
+            ack, approved = self._customer_mails(rma)
+            self.assertIn("we received your return request", ack.subject)
+            self.assertIn("is approved", approved.subject)
+            self.assertTrue(approved.attachment_ids.name.startswith("Return Slip - RMA-"))
+            self.assertEqual(
+                queue.filtered(lambda n, r=rma: n.rma_id == r).message_id, ack | approved
+            )
+
+    def test_failing_mail_is_retried_then_reported(self):
+        template = self.env.ref("rma_returns.mail_template_rma_rejected")
+        template.subject = "{{ object.no_such_field }}"
+        other = self._create_rma(self.order, {self.product_a: 1.0})
+        (self.rma | other).action_submit()
+        self.rma.action_reject()
+        self._send_mails()
+        self._send_mails()
+        # the other e-mails went out; the failing one alone was rolled back
+        self.assertEqual(len(self._customer_mails(other)), 1)
+        self.assertEqual(len(self._customer_mails()), 1, "the acknowledgement")
+        rejection = self.env["rma.order.notification"].search(
+            [("rma_id", "=", self.rma.id), ("event", "=", "rejected")]
+        )
+        self.assertEqual((rejection.state, rejection.attempts), ("failed", 3))
+        self.assertIn("no_such_field", rejection.error)
+        note = self.rma.message_ids.filtered(lambda m: "could not be sent" in m.body)
+        self.assertEqual(len(note), 1, "the agents see it in the chatter")
+        self.assertIn("Rejected", note.body)

@@ -12,6 +12,8 @@ class TestRmaScan(RmaCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the tests approve by hand
+        cls.env.ref("rma_returns.rma_policy_default").auto_approve = False
         cls.customer.write({"street": "7 Rosemary Lane", "city": "Leeds"})
         cls.order = cls._create_order([(cls.product_a, 2.0)])
         cls.stock_user = new_test_user(
@@ -33,32 +35,10 @@ class TestRmaScan(RmaCommon, HttpCase):
         self.rma.action_approve()
         self.path = f"/rma/scan/{self.rma.slip_token}"
 
-    def _create_receipt(self):
-        """The return receipt the automation would create on approval."""
-        picking_type = self.warehouse.in_type_id
-        receipt = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": self.customer.id,
-                "location_id": self.env.ref("stock.stock_location_customers").id,
-                "location_dest_id": picking_type.default_location_dest_id.id,
-                "rma_order_id": self.rma.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": self.product_a.name,
-                            "product_id": self.product_a.id,
-                            "product_uom_qty": 2.0,
-                            "location_id": self.env.ref("stock.stock_location_customers").id,
-                            "location_dest_id": picking_type.default_location_dest_id.id,
-                        },
-                    )
-                ],
-            }
-        )
-        receipt.action_confirm()
+    def _receipt(self):
+        """The return receipt the approval created, still waiting."""
+        receipt = self.rma._rma_pending_receipts()
+        self.assertEqual(len(receipt), 1)
         return receipt
 
     def _scan(self, path=None):
@@ -73,7 +53,7 @@ class TestRmaScan(RmaCommon, HttpCase):
 
     # --- the route ---
     def test_stock_user_lands_on_pending_receipt(self):
-        receipt = self._create_receipt()
+        receipt = self._receipt()
         self.authenticate("rma_scan_stock", "rma_scan_stock")
         response = self._scan()
         self.assertEqual(response.status_code, 303)
@@ -85,27 +65,28 @@ class TestRmaScan(RmaCommon, HttpCase):
         )
 
     def test_done_receipt_is_not_offered(self):
-        receipt = self._create_receipt()
-        receipt.action_cancel()
+        receipt = self._receipt()
+        self.rma.action_receive()
+        self.assertEqual(receipt.state, "done")
         self.authenticate("rma_scan_stock", "rma_scan_stock")
         response = self._scan()
         self.assertEqual(response.status_code, 303)
         self.assertTrue(response.headers["Location"].endswith(f"/odoo/returns/{self.rma.id}"))
 
     def test_internal_reader_without_stock_rights_gets_the_return(self):
-        self._create_receipt()
+        self._receipt()
         self.authenticate("rma_scan_account", "rma_scan_account")
         response = self._scan()
         self.assertEqual(response.status_code, 303)
         self.assertTrue(response.headers["Location"].endswith(f"/odoo/returns/{self.rma.id}"))
 
     def test_portal_customer_sees_minimal_page(self):
-        self._create_receipt()
+        self._receipt()
         self.authenticate("rma_scan_portal", "rma_scan_portal")
         self._assert_minimal_page(self._scan())
 
     def test_anonymous_sees_minimal_page(self):
-        self._create_receipt()
+        self._receipt()
         self._assert_minimal_page(self._scan())
 
     def test_unknown_or_partial_token_is_404(self):
@@ -125,7 +106,7 @@ class TestRmaScan(RmaCommon, HttpCase):
         return form.save().action_scan()
 
     def test_wizard_opens_receipt_from_url_token_or_number(self):
-        receipt = self._create_receipt()
+        receipt = self._receipt()
         for code in (
             self.rma.slip_scan_url,
             f"  {self.rma.slip_scan_url}?utm=x ",
@@ -135,7 +116,16 @@ class TestRmaScan(RmaCommon, HttpCase):
             action = self._wizard_scan(code)
             self.assertEqual((action["res_model"], action["res_id"]), ("stock.picking", receipt.id))
 
+    def test_cancelled_receipt_is_not_offered(self):
+        self._receipt().action_cancel()
+        self.authenticate("rma_scan_stock", "rma_scan_stock")
+        response = self._scan()
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith(f"/odoo/returns/{self.rma.id}"))
+
     def test_wizard_opens_return_without_pending_receipt(self):
+        self.rma.action_receive()
+        self.assertFalse(self.rma._rma_pending_receipts())
         action = self._wizard_scan(self.rma.name, user=self.agent)
         self.assertEqual((action["res_model"], action["res_id"]), ("rma.order", self.rma.id))
 
