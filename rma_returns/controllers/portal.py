@@ -1,3 +1,4 @@
+import base64
 import logging
 
 from werkzeug.exceptions import NotFound
@@ -25,6 +26,10 @@ SLIP_REPORT = "rma_returns.action_report_rma_slip"
 # Marks the photos a customer uploaded with the return: the only attachments
 # of a return served on the portal.
 PHOTO_TAG = "rma_portal_photo"
+# Stands in, during the preview, for the photo the confirmation step requires.
+PREVIEW_PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 
 
 class RmaCustomerPortal(CustomerPortal):
@@ -503,7 +508,8 @@ class RmaCustomerPortal(CustomerPortal):
 
     def _rma_preview(self, order_sudo, parsed):
         """What the return policy would decide, without creating anything: a
-        draft return is created in a savepoint, evaluated, and rolled back."""
+        draft return (with a stand-in for the photos the submission requires)
+        is created in a savepoint, evaluated, and rolled back."""
         env = order_sudo.env
         rma_model = (
             env["rma.order"]
@@ -520,6 +526,18 @@ class RmaCustomerPortal(CustomerPortal):
         savepoint = env.cr.savepoint()
         try:
             rma = rma_model.create(vals)
+            if any(item["reason"].photo_required for item in parsed["lines"]):
+                # The return cannot be sent without the photos its reasons ask
+                # for: evaluate it as it will be submitted.
+                env["ir.attachment"].create(
+                    {
+                        "name": "preview.png",
+                        "raw": PREVIEW_PHOTO,
+                        "mimetype": "image/png",
+                        "res_model": "rma.order",
+                        "res_id": rma.id,
+                    }
+                )
             evaluation = rma._rma_evaluate()[rma.id]
             labels = dict(rma._fields["decision"]._description_selection(env))
             preview = {

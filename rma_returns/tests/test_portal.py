@@ -1,5 +1,7 @@
 import re
 
+from markupsafe import escape
+
 from odoo.tests import tagged
 
 from .portal_common import RmaPortalCommon
@@ -79,8 +81,11 @@ class TestRmaPortalTours(RmaPortalCommon):
     def test_timeline_ends_with_refund_or_rejection(self):
         refunded = self._approved_rma(self.order_a, {self.product_a: 1.0})
         credit_note = self._attach_credit_note(refunded)
+        # the agent rejects a return the policy left to review
+        self.env.ref("rma_returns.rma_policy_default").auto_approve = False
         rejected = self._create_rma(self.order_a, {self.product_b: 1.0})
         rejected.action_submit()
+        self.assertEqual(rejected.state, "submitted")
         rejected.write({"reject_reason": "Worn outside"})
         rejected.action_reject()
         self._login(self.portal_a)
@@ -96,3 +101,91 @@ class TestRmaPortalTours(RmaPortalCommon):
             [step["key"] for step in rejected._rma_portal_timeline()], ["submitted", "rejected"]
         )
         self.assertNotIn('data-step="received"', page)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaPortalFlow(RmaPortalCommon):
+    """A logged-in customer's return through the policy, the slip, the receipt
+    and the credit note, as the portal shows it."""
+
+    def _validate_receipt(self, rma):
+        receipt = rma.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
+        self.assertEqual(len(receipt), 1)
+        for move in receipt.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        receipt.button_validate()
+        self.assertEqual(receipt.state, "done")
+        return receipt
+
+    def test_customer_follows_return_to_the_credit_note(self):
+        self._login(self.portal_a)
+        response = self.url_open(
+            self._return_url(self.order_a),
+            data={
+                "csrf_token": self._csrf(),
+                "step": "submit",
+                f"qty_{self.line_a_boots.id}": "1",
+                f"reason_{self.line_a_boots.id}": str(self.reason.id),
+                f"condition_{self.line_a_boots.id}": "unopened",
+                f"resolution_{self.line_a_boots.id}": "refund",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        rma = self._returns_of(self.order_a)
+        self.assertEqual(len(rma), 1)
+        # the default policy approves at once and says why
+        self.assertEqual(rma.state, "approved")
+        self.assertEqual(rma.decision, "approve")
+        self.assertTrue(rma.decision_explanation)
+        base = f"/my/returns/{rma.id}"
+        page = self.url_open(base).text
+        label = dict(rma._fields["decision"]._description_selection(self.env))["approve"]
+        self.assertRegex(page, rf'class="o_rma_decision"[^>]*>\s*{re.escape(label)}\s*<')
+        self.assertIn(str(escape(rma.decision_explanation)), page)
+        self.assertRegex(page, r'o_rma_step_done[^"]*" data-step="approved"')
+        self.assertRegex(page, r'o_rma_step_todo[^"]*" data-step="received"')
+        slip = self.url_open(f"{base}/slip", allow_redirects=False)
+        self.assertEqual(slip.status_code, 200)
+        self.assertEqual(slip.headers["Content-Type"], "application/pdf")
+        self.assertFalse(rma.credit_note_ids, "refunded on receipt, not before")
+        # the agent receives the parcel: the credit note follows
+        self._validate_receipt(rma)
+        self.assertEqual(rma.state, "done", "received and refunded")
+        credit_note = rma.credit_note_ids
+        self.assertEqual(len(credit_note), 1)
+        self.assertEqual(credit_note.state, "posted")
+        self.assertEqual(credit_note.amount_total, rma.amount_total)
+        page = self.url_open(base).text
+        self.assertIn(credit_note.name, page)
+        self.assertRegex(page, r'o_rma_step_done[^"]*" data-step="received"')
+        self.assertRegex(page, r'o_rma_step_done[^"]*" data-step="resolved"')
+        document = self.url_open(f"{base}/credit_note/{credit_note.id}", allow_redirects=False)
+        self.assertEqual(document.status_code, 200)
+        self.assertEqual(document.headers["Content-Type"], "application/pdf")
+
+    def test_order_token_opens_return_receipt_of_its_own_order_only(self):
+        """sale_stock's /my/picking/pdf/<id> takes the sale order's token for any
+        transfer of the order: the return receipt too, but for no one else."""
+        rma = self._approved_rma(self.order_a, {self.product_a: 1.0})
+        receipt = rma.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
+        self.assertEqual(len(receipt), 1)
+        self.assertEqual(receipt.sale_id, self.order_a)
+        # (an order without a token makes the core route fail with a 500)
+        order_a_token = self.order_a._portal_ensure_token()
+        url = f"/my/picking/pdf/{receipt.id}"
+        self._anonymous()
+        self.assertEqual(self.url_open(url).status_code, 404)
+        order_b_token = self.order_b._portal_ensure_token()
+        self.assertEqual(self.url_open(f"{url}?access_token={order_b_token}").status_code, 404)
+        rma_token = rma._portal_ensure_token()
+        self.assertEqual(self.url_open(f"{url}?access_token={rma_token}").status_code, 404)
+        self._login(self.portal_b)
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.assertEqual(self.url_open(f"{url}?access_token={order_b_token}").status_code, 404)
+        # the order's own customer (or holder of its token) sees what the order shows
+        self._login(self.portal_a)
+        self.assertEqual(self.url_open(url).status_code, 200)
+        self._anonymous()
+        self.assertEqual(self.url_open(f"{url}?access_token={order_a_token}").status_code, 200)

@@ -71,17 +71,36 @@ class TestRmaPortalAccess(RmaPortalCommon):
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["rma_count"]})
         self.assertEqual(counters["rma_count"], 1)
 
-    def test_slip_served_only_when_the_report_exists(self):
+    def test_slip_pdf_for_approved_returns_only(self):
+        self.assertTrue(self.env.ref("rma_returns.action_report_rma_slip"))
+        self.assertEqual(self.rma_a.state, "approved")
         self._login(self.portal_a)
-        report = self.env.ref("rma_returns.action_report_rma_slip", raise_if_not_found=False)
-        status = self._status(f"/my/returns/{self.rma_a.id}/slip")
-        self.assertEqual(status, 200 if report else 404)
-        page = self.url_open(f"/my/returns/{self.rma_a.id}").text
-        self.assertEqual(f"/my/returns/{self.rma_a.id}/slip" in page, bool(report))
+        url = f"/my/returns/{self.rma_a.id}/slip"
+        response = self.url_open(url, allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn(self.rma_a.name, response.text, "the slip names the return")
+        self.assertIn(url, self.url_open(f"/my/returns/{self.rma_a.id}").text)
+        # the guest of the e-mail link prints it with the return's token
+        self._anonymous()
+        self.assertEqual(self._status(url, self.rma_a.access_token), 200)
+        # no slip before the return is approved
+        self.env.ref("rma_returns.rma_policy_default").auto_approve = False
+        waiting = self._create_rma(self.order_a, {self.product_b: 1.0})
+        waiting.action_submit()
+        self.assertEqual(waiting.state, "submitted")
+        self._login(self.portal_a)
+        self.assertEqual(self._status(f"/my/returns/{waiting.id}/slip"), 404)
+        self.assertNotIn(
+            f"/my/returns/{waiting.id}/slip", self.url_open(f"/my/returns/{waiting.id}").text
+        )
 
     def test_list_filter_sort_and_pager(self):
+        # a return the policy leaves to review stays "submitted"
+        self.env.ref("rma_returns.rma_policy_default").auto_approve = False
         second = self._create_rma(self.order_a, {self.product_b: 1.0})
         second.action_submit()
+        self.assertEqual(second.state, "submitted")
         self._login(self.portal_a)
         approved = self.url_open("/my/returns?filterby=approved&sortby=name").text
         self.assertIn(self.rma_a.name, approved)
@@ -279,6 +298,27 @@ class TestRmaPortalAccess(RmaPortalCommon):
         decision = next(iter(evaluation.values()))["decision"]
         self.assertIn(f'class="o_rma_preview_decision">{label[decision]}<', response.text)
 
+    def test_preview_counts_the_photo_the_form_requires(self):
+        """The photo is uploaded with the confirmation: the preview must not
+        announce a review for a photo that the submission cannot lack."""
+        self._login(self.portal_a)
+        lines = {self.line_a_fleece: (1, self.defective, "refund")}
+        attachments = self.env["ir.attachment"].search_count([])
+        preview = self._post_return(self.order_a, lines, step="preview")
+        self.assertEqual(preview.status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
+        self.assertEqual(self._returns_of(self.order_a), self.rma_a)
+        self.assertIn(f'name="photo_{self.line_a_fleece.id}"', preview.text)
+        shown = re.search(r'class="o_rma_preview_decision">([^<]*)<', preview.text).group(1)
+        files = {f"photo_{self.line_a_fleece.id}": ("fleece.png", PNG, "image/png")}
+        response = self._post_return(self.order_a, lines, files=files)
+        self.assertEqual(response.status_code, 303)
+        rma = self._returns_of(self.order_a) - self.rma_a
+        label = dict(rma._fields["decision"]._description_selection(self.env))
+        self.assertEqual(rma.decision, "approve")
+        self.assertEqual(shown, label[rma.decision])
+
     def test_submit_forces_customer_from_order_and_needs_photo(self):
         self._login(self.portal_a)
         lines = {self.line_a_fleece: (1, self.defective, "replacement")}
@@ -305,10 +345,24 @@ class TestRmaPortalAccess(RmaPortalCommon):
         self.assertEqual(rma.line_ids.resolution, "replacement")
         self.assertNotEqual(rma.state, "draft")
         self.assertIn(f"/my/returns/{rma.id}", response.headers["Location"])
+        # with its photo, the policy approves the return at once
+        self.assertTrue(rma.has_photo)
+        self.assertEqual(rma.state, "approved")
         photo = self.env["ir.attachment"].search(
-            [("res_model", "=", "rma.order"), ("res_id", "=", rma.id)]
+            [
+                ("res_model", "=", "rma.order"),
+                ("res_id", "=", rma.id),
+                ("description", "=", PHOTO_TAG),
+            ]
         )
         self.assertEqual(photo.mimetype, "image/png")
+        # the return's other files (the slip sent on approval) are not photos to serve
+        others = self.env["ir.attachment"].search(
+            [("res_model", "=", "rma.order"), ("res_id", "=", rma.id), ("id", "!=", photo.id)]
+        )
+        self.assertTrue(others)
+        for other in others:
+            self.assertEqual(self._status(f"/my/returns/{rma.id}/photo/{other.id}"), 404)
         self.assertEqual(self._status(f"/my/returns/{rma.id}/photo/{photo.id}"), 200)
         self._login(self.portal_b)
         self.assertEqual(self._status(f"/my/returns/{rma.id}/photo/{photo.id}"), 404)
