@@ -134,7 +134,7 @@ class TestRmaSlip(RmaCommon, HttpCase):
         self.assertNotIn("Customs declaration", html, "domestic return: no customs block")
 
     def test_return_address_falls_back_to_company(self):
-        self.rma.warehouse_id = False
+        self.rma.warehouse_id.partner_id = False  # a warehouse without an address
         html = self._render_html()
         self.assertNotIn("Returns Depot", html)
         self.assertIn(self.company.partner_id.name, html)
