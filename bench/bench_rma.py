@@ -16,6 +16,7 @@ Usage: see bench/run.sh (``make bench``); ``--report DIR`` prints the comparison
 
 import argparse
 import json
+import os
 import pathlib
 import time
 
@@ -85,7 +86,13 @@ class Side:
 
 
 class Ours(Side):
+    """rma_returns, its default policy told to leave credit notes in draft, as
+    OCA's refund does: the same outcome on both sides."""
+
+    post_credit_notes = False
+
     def request(self):
+        self.env.ref("rma_returns.rma_policy_default").auto_post_refund = self.post_credit_notes
         command = __import__("odoo").fields.Command
         self.rmas = self.env["rma.order"].create(
             [
@@ -118,6 +125,13 @@ class Ours(Side):
             "receipts_done": len(self.rmas.picking_ids.filtered(lambda p: p.state == "done")),
             "credit_notes": len(self.rmas.credit_note_ids),
         }
+
+
+class OursPosted(Ours):
+    """rma_returns as installed: credit notes posted and reconciled with the
+    unpaid invoice on receipt (an accountant's work OCA leaves to do by hand)."""
+
+    post_credit_notes = True
 
 
 class Oca(Side):
@@ -161,6 +175,20 @@ class Oca(Side):
         }
 
 
+SIDES = {"ours": Ours, "ours_posted": OursPosted, "oca": Oca}
+
+
+def _profiler(phase):
+    """BENCH_PROFILE=<phase> writes a cProfile dump of that phase to /tmp."""
+    if os.environ.get("BENCH_PROFILE") != phase:
+        return None
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    return profiler
+
+
 def run(config, database, side, orders_count):
     import odoo
     from odoo import SUPERUSER_ID, api
@@ -171,13 +199,17 @@ def run(config, database, side, orders_count):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": False})
         orders = _setup(env, orders_count)
-        runner = (Ours if side == "ours" else Oca)(env, orders)
+        runner = SIDES[side](env, orders)
         for phase in PHASES:
             queries = cr.sql_log_count
+            profiler = _profiler(phase)
             start = time.perf_counter()
             getattr(runner, phase)()
             env.flush_all()
             elapsed = time.perf_counter() - start
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(f"/tmp/bench-{side}-{phase}.prof")
             results["phases"][phase] = {
                 "queries_per_order": (cr.sql_log_count - queries) / orders_count,
                 "ms_per_order": elapsed * 1000 / orders_count,
@@ -190,37 +222,36 @@ def run(config, database, side, orders_count):
     return results
 
 
+LABELS = {
+    "ours": "rma_returns (draft credit notes)",
+    "ours_posted": "rma_returns (posted + reconciled)",
+    "oca": "OCA rma_sale",
+}
+
+
 def report(folder):
     sides = {}
-    for side in ("ours", "oca"):
+    for side in SIDES:
         path = pathlib.Path(folder) / f"{side}.json"
         if path.exists():
             sides[side] = json.loads(path.read_text())
-    lines = [
-        "| phase | rma_returns queries/order | OCA queries/order "
-        "| rma_returns ms/order | OCA ms/order |",
-        "|---|---|---|---|---|",
-    ]
-    totals = {side: [0.0, 0.0] for side in sides}
-    for phase in PHASES:
-        row = [phase]
-        cells = {}
-        for side, data in sides.items():
-            values = data["phases"][phase]
-            cells[side] = values
-            totals[side][0] += values["queries_per_order"]
-            totals[side][1] += values["ms_per_order"]
-        for key in ("queries_per_order", "ms_per_order"):
-            for side in ("ours", "oca"):
-                row.append(f"{cells[side][key]:.1f}" if side in cells else "-")
-        lines.append("| " + " | ".join(row) + " |")
-    total_row = ["total"]
-    for index in (0, 1):
-        for side in ("ours", "oca"):
-            total_row.append(f"{totals[side][index]:.1f}" if side in totals else "-")
-    lines.append("| " + " | ".join(total_row) + " |")
+    lines = []
+    for key, title in (("queries_per_order", "SQL queries"), ("ms_per_order", "milliseconds")):
+        lines.append(f"\n{title} per returned order\n")
+        lines.append("| phase | " + " | ".join(LABELS[side] for side in sides) + " |")
+        lines.append("|---" * (len(sides) + 1) + "|")
+        totals = dict.fromkeys(sides, 0.0)
+        for phase in PHASES:
+            cells = []
+            for side, data in sides.items():
+                value = data["phases"][phase][key]
+                totals[side] += value
+                cells.append(f"{value:.1f}")
+            lines.append(f"| {phase} | " + " | ".join(cells) + " |")
+        lines.append("| **total** | " + " | ".join(f"**{totals[s]:.1f}**" for s in sides) + " |")
+    lines.append("")
     for side, data in sides.items():
-        lines.append(f"\n{side}: {data['orders']} orders, check {data['check']}")
+        lines.append(f"- {LABELS[side]}: {data['orders']} orders, {data['check']}")
     text = "\n".join(lines)
     (pathlib.Path(folder) / "summary.md").write_text(text + "\n")
     print(text)
@@ -230,7 +261,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config")
     parser.add_argument("--database")
-    parser.add_argument("--side", choices=("ours", "oca"))
+    parser.add_argument("--side", choices=tuple(SIDES))
     parser.add_argument("--orders", type=int, default=20)
     parser.add_argument("--report")
     args = parser.parse_args()
