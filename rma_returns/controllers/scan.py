@@ -1,7 +1,14 @@
 from werkzeug.exceptions import NotFound
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
+
+# where the web client shows a record of the action a scan opens
+SCAN_TARGET_PATHS = {
+    "stock.picking": "/odoo/action-stock.action_picking_tree_all/%(id)s",
+    "rma.order": "/odoo/returns/%(id)s",
+}
 
 
 class RmaScanController(http.Controller):
@@ -26,6 +33,31 @@ class RmaScanController(http.Controller):
                         )
                 return request.redirect(f"/odoo/returns/{rma.id}")
         return self._rma_scan_public_page(rma_sudo)
+
+    @http.route("/rma/scan", type="http", auth="user", methods=["GET"])
+    def rma_scan_station(self, code=None, **kwargs):
+        """Back-office "Scan a Return": one text field a USB or phone scanner types
+        the slip's QR URL or barcode into. The scanner's Enter submits the plain
+        HTML form (implicit submission), which opens the pending receipt, or the
+        return; an unknown code shows the page again with the message."""
+        if not request.env.user._is_internal():
+            raise NotFound()
+        error = False
+        code = (code or "").strip()
+        if code:
+            try:
+                action = request.env["rma.scan.wizard"]._rma_scan_action(code)
+            except UserError as exc:
+                error = exc.args[0]
+            else:
+                return request.redirect(
+                    SCAN_TARGET_PATHS[action["res_model"]] % {"id": action["res_id"]}
+                )
+        response = request.render(
+            "rma_returns.rma_scan_station_page", {"code": code, "error": error}
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def _rma_scan_public_page(self, rma_sudo):
         """Minimal status page: return number and state only."""

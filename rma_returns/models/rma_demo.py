@@ -82,19 +82,22 @@ class RmaOrder(models.Model):
                 for i, order in enumerate(orders)
             ]
         )
-        # rmas[0] stays a draft; each next one goes one step further. Refunding
-        # after inspection keeps rmas[3] "received" once its receipt is validated;
-        # rmas[4] is refunded on receipt, which closes it.
-        rmas[3].refund_timing = "inspection"
+        # rmas[0] stays a draft; each next one goes one step further. The policy
+        # sets the refund timing on submission; refunding rmas[3] after inspection
+        # keeps it "received" once its receipt is validated; rmas[4] is refunded
+        # on receipt, which closes it.
         steps = {
             1: ["action_submit"],
             2: ["action_submit", "action_approve"],
-            3: ["action_submit", "action_approve", "action_receive"],
+            3: ["action_submit", "action_approve", "inspection", "action_receive"],
             4: ["action_submit", "action_approve", "action_receive", "action_done"],
             5: ["action_submit", "action_reject"],
             6: ["action_cancel"],
         }
         for index, actions in steps.items():
             for action in actions:
-                getattr(rmas[index], action)()
+                if action == "inspection":
+                    rmas[index].refund_timing = "inspection"
+                else:
+                    getattr(rmas[index], action)()
         return rmas

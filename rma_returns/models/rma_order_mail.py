@@ -86,6 +86,33 @@ class RmaOrder(models.Model):
             lambda m: m.state == "posted" and m.move_type == "out_refund"
         )
 
+    def _rma_replacement_shipments(self):
+        """Shipped replacement deliveries of the return, as the "replacement
+        shipped" e-mail presents them, each with its tracking: the carrier's
+        tracking number of the delivery when the ``delivery`` module is
+        installed (we do not depend on it), else the tracking given on the return.
+
+        :return: list of {"picking", "carrier", "tracking"}
+        """
+        self.ensure_one()
+        pickings = self.sudo().picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+        )
+        has_tracking = "carrier_tracking_ref" in pickings._fields
+        has_carrier = "carrier_id" in pickings._fields
+        shipments = []
+        for picking in pickings.sorted("id"):
+            tracking = picking["carrier_tracking_ref"] if has_tracking else False
+            carrier = picking["carrier_id"].name if has_carrier else False
+            shipments.append(
+                {
+                    "picking": picking,
+                    "tracking": tracking or self.tracking_ref or False,
+                    "carrier": carrier if tracking else (carrier or self.carrier_name or False),
+                }
+            )
+        return shipments
+
     def _process_attachments_for_template_post(self, mail_template):
         """Attach the credit notes' PDF to the refund e-mail."""
         result = super()._process_attachments_for_template_post(mail_template)

@@ -1,5 +1,6 @@
 from odoo.tests import Form, new_test_user, tagged
 
+from ..models.rma_order_notification import NOTIFICATIONS
 from .common import RmaCommon
 
 
@@ -118,7 +119,8 @@ class TestRmaMail(RmaCommon):
         self.assertIn(credit_note.name.replace("/", "_"), refunded.attachment_ids.name)
         self.assertTrue(refunded.attachment_ids.raw.startswith(b"%PDF"))
 
-    def test_replacement_shipped_mail_names_the_delivery(self):
+    def _ship_replacement(self):
+        """Approve the return as a replacement and validate its delivery."""
         self.rma.line_ids.resolution = "replacement"
         self._stock(self.product_a, 2.0)
         self.rma.action_submit()
@@ -131,11 +133,65 @@ class TestRmaMail(RmaCommon):
         delivery.move_ids.picked = True
         delivery.button_validate()
         self.assertEqual(delivery.state, "done")
-        self.rma._rma_notify("replacement_shipped")
+        return delivery
+
+    def test_replacement_shipped_mail_names_the_delivery(self):
+        # the delivery's validation queues the e-mail by itself
+        delivery = self._ship_replacement()
         shipped = self._customer_mails().filtered(lambda m: "on its way" in m.subject)
         self.assertEqual(len(shipped), 1)
         self.assertIn(delivery.name, shipped.body)
         self.assertIn("Hiking Boots", shipped.body)
+        self.assertFalse(shipped.attachment_ids)
+        self.assertNotIn("tracking number", shipped.body, "no tracking known")
+        self.rma._rma_notify("replacement_shipped")
+        self.assertEqual(
+            len(self._customer_mails().filtered(lambda m: "on its way" in m.subject)), 1, "once"
+        )
+
+    def test_replacement_shipped_mail_gives_the_tracking(self):
+        self.rma.write({"carrier_name": "DHL", "tracking_ref": "RT-4242"})
+        delivery = self._ship_replacement()
+        if "carrier_tracking_ref" in delivery._fields:
+            # the delivery module: the carrier's tracking of the delivery wins
+            delivery.carrier_tracking_ref = "1Z999AA10123456784"
+            expected = "1Z999AA10123456784"
+        else:
+            expected = "RT-4242"
+        shipped = self._customer_mails().filtered(lambda m: "on its way" in m.subject)
+        self.assertEqual(len(shipped), 1)
+        self.assertRegex(shipped.body, rf"tracking number\s*<strong>{expected}</strong>")
+
+    def test_replacement_tracking_with_or_without_the_delivery_module(self):
+        self.rma.write({"carrier_name": "DHL", "tracking_ref": "RT-4242"})
+        delivery = self._ship_replacement()
+        (shipment,) = self.rma._rma_replacement_shipments()
+        if "carrier_tracking_ref" not in delivery._fields:
+            self.assertEqual(
+                (shipment["picking"], shipment["carrier"], shipment["tracking"]),
+                (delivery, "DHL", "RT-4242"),
+            )
+        else:
+            delivery.carrier_tracking_ref = "1Z999"
+            (shipment,) = self.rma._rma_replacement_shipments()
+            self.assertEqual(shipment["tracking"], "1Z999")
+
+    def test_every_notification_has_a_setting(self):
+        """Each e-mail is switched off in the settings, and only that one."""
+        settings_view = self.env.ref("rma_returns.res_config_settings_view_form")
+        rma = self.rma
+        for event, (switch, _xmlid) in NOTIFICATIONS.items():
+            self.assertIn(f'name="{switch}"', settings_view.arch, f"{switch} shown")
+            settings = Form(self.env["res.config.settings"])
+            setattr(settings, switch, False)
+            settings.save().execute()
+            self.assertFalse(self.company[switch])
+            self.assertFalse(rma._rma_queue_notification(event), f"{event} is off")
+            settings = Form(self.env["res.config.settings"])
+            setattr(settings, switch, True)
+            settings.save().execute()
+            self.assertEqual(len(rma._rma_queue_notification(event)), 1, f"{event} is on")
+            self.assertFalse(rma._rma_queue_notification(event), f"{event}: once")
 
     def test_switched_off_steps_are_silent(self):
         settings = Form(self.env["res.config.settings"])
@@ -261,3 +317,28 @@ class TestRmaMail(RmaCommon):
         note = self.rma.message_ids.filtered(lambda m: "could not be sent" in m.body)
         self.assertEqual(len(note), 1, "the agents see it in the chatter")
         self.assertIn("Rejected", note.body)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaDemo(RmaCommon):
+    """The demo: one return in each state through the real flow, and its
+    e-mails go out when the cron runs."""
+
+    def test_demo_returns_in_every_state_and_their_mails_send(self):
+        if not self.env.ref("rma_returns.product_shoes_demo", raise_if_not_found=False):
+            self.skipTest("database without demo data")
+        rmas = self.env["rma.order"]._load_rma_demo()
+        self.assertEqual(
+            rmas.mapped("state"),
+            ["draft", "submitted", "approved", "received", "done", "rejected", "cancelled"],
+        )
+        queue = self.env["rma.order.notification"].search([("rma_id", "in", rmas.ids)])
+        self.assertEqual(
+            set(queue.mapped("event")),
+            {"submitted", "approved", "received", "refunded", "rejected"},
+        )
+        self.env["rma.order.notification"].with_context(force_report_rendering=True)._cron_send(
+            batch_size=len(queue) + 50
+        )
+        self.assertEqual(set(queue.mapped("state")), {"sent"}, queue.mapped("error"))
+        self.assertTrue(queue.message_id)

@@ -322,3 +322,48 @@ class TestRmaLinks(RmaCommon):
         rma = self._create_rma(order, {self.product_a: 1.0})
         self.assertFalse(rma.invoice_ids)
         self.assertFalse(rma.line_ids.invoice_line_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaAgentFlowWithDefaultPolicy(RmaCommon):
+    """The back-office "Return" wizard, then Submit, with the policy as installed:
+    what an agent sees now that policies and the approval automation are merged."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order = cls._create_order([(cls.product_a, 3.0)])
+        cls.sale_line = cls.order.order_line
+
+    def test_submit_approves_at_once_and_keeps_the_quantities(self):
+        self.assertTrue(self.env.ref("rma_returns.rma_policy_default").auto_approve)
+        action = self.order.with_user(self.agent).action_create_rma()
+        self.assertEqual(action["res_model"], "rma.create.wizard")
+        rma = self._create_rma(self.order, {self.product_a: 2.0}).with_user(self.agent)
+        rma.action_submit()
+        self.assertEqual(rma.state, "approved", "the default policy approves on submit")
+        self.assertEqual(rma.decision, "approve")
+        self.assertTrue(rma.decision_explanation, "the agent sees why")
+        self.assertTrue(rma.date_submitted and rma.date_approved)
+        self.assertEqual(len(rma._rma_pending_receipts()), 1, "the receipt waits")
+        rma.action_approve()  # approving again changes nothing
+        self.assertEqual(rma.state, "approved")
+        self.assertEqual(self.sale_line._rma_returnable_qty()[self.sale_line.id], 1.0)
+        with self.assertRaisesRegex(ValidationError, r"Hiking Boots.*at most 1"):
+            self._create_rma(self.order, {self.product_a: 2.0})
+        with self.assertRaisesRegex(UserError, "not possible"):
+            rma.action_reject()
+        rma.action_cancel()
+        self.assertEqual(rma.state, "cancelled")
+        self.assertFalse(rma._rma_pending_receipts(), "cancelling withdraws the receipt")
+        self.assertEqual(self.sale_line._rma_returnable_qty()[self.sale_line.id], 3.0)
+
+    def test_submit_needing_review_waits_for_the_agent(self):
+        rma = self._create_rma(self.order, {self.product_a: 1.0}).with_user(self.agent)
+        rma.line_ids.reason_id = self.env.ref("rma_returns.rma_reason_defective")
+        rma.action_submit()
+        self.assertEqual((rma.state, rma.decision), ("submitted", "review"))
+        self.assertFalse(rma._rma_pending_receipts())
+        rma.action_approve()
+        self.assertEqual(rma.state, "approved")
+        self.assertEqual(len(rma._rma_pending_receipts()), 1)

@@ -1,3 +1,6 @@
+from lxml import html
+from werkzeug.urls import url_encode
+
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
@@ -132,3 +135,66 @@ class TestRmaScan(RmaCommon, HttpCase):
     def test_wizard_unknown_code(self):
         with self.assertRaisesRegex(UserError, "No return matches .RMA/0000/99999"):
             self._wizard_scan("RMA/0000/99999")
+
+    # --- the scan station page (the "Scan a Return" menus) ---
+    def _station(self, code=None):
+        query = f"?{url_encode({'code': code})}" if code is not None else ""
+        return self.url_open(f"/rma/scan{query}", allow_redirects=False)
+
+    def test_menus_open_the_scan_station(self):
+        action = self.env.ref("rma_returns.rma_scan_station_action")
+        self.assertEqual((action.type, action.url), ("ir.actions.act_url", "/rma/scan"))
+        for menu in ("rma_scan_wizard_menu_stock", "rma_scan_wizard_menu_sale"):
+            self.assertEqual(self.env.ref(f"rma_returns.{menu}").action, action)
+
+    def test_station_is_a_form_that_enter_submits(self):
+        """A scanner types the code then Enter: a form with a single text field
+        submits itself on Enter (HTML implicit submission), as a GET of /rma/scan."""
+        self.authenticate("rma_scan_stock", "rma_scan_stock")
+        response = self._station()
+        self.assertEqual(response.status_code, 200)
+        page = html.fromstring(response.text)
+        forms = page.xpath("//form[hasclass('o_rma_scan_form')]")
+        self.assertEqual(len(forms), 1)
+        self.assertEqual((forms[0].get("method"), forms[0].get("action")), ("get", "/rma/scan"))
+        fields = forms[0].xpath(".//input[not(@type='hidden')]")
+        self.assertEqual([(f.get("type"), f.get("name")) for f in fields], [("text", "code")])
+        self.assertIsNotNone(fields[0].get("autofocus"), "the scanner types into it at once")
+
+    def test_station_opens_receipt_from_url_token_or_number(self):
+        receipt = self._receipt()
+        self.authenticate("rma_scan_stock", "rma_scan_stock")
+        for code in (self.rma.slip_scan_url, f" {self.rma.slip_token} ", self.rma.name):
+            response = self._station(code)
+            self.assertEqual(response.status_code, 303, code)
+            self.assertTrue(
+                response.headers["Location"].endswith(
+                    f"/odoo/action-stock.action_picking_tree_all/{receipt.id}"
+                ),
+                response.headers["Location"],
+            )
+
+    def test_station_opens_return_without_pending_receipt(self):
+        self.rma.action_receive()
+        self.authenticate("rma_scan_stock", "rma_scan_stock")
+        response = self._station(self.rma.name)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith(f"/odoo/returns/{self.rma.id}"))
+
+    def test_station_unknown_code_says_so(self):
+        self.authenticate("rma_scan_stock", "rma_scan_stock")
+        response = self._station("RMA/0000/99999")
+        self.assertEqual(response.status_code, 200)
+        error = html.fromstring(response.text).xpath("//div[hasclass('o_rma_scan_error')]")
+        self.assertEqual(len(error), 1)
+        self.assertIn("No return matches", error[0].text_content())
+        self.assertIn("RMA/0000/99999", error[0].text_content())
+
+    def test_station_is_for_internal_users(self):
+        self._receipt()
+        response = self._station(self.rma.name)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("/web/login", response.headers["Location"], "anonymous: log in first")
+        self.authenticate("rma_scan_portal", "rma_scan_portal")
+        self.assertEqual(self._station(self.rma.name).status_code, 404)
+        self.assertEqual(self._station().status_code, 404)

@@ -1,3 +1,4 @@
+import base64
 import glob
 import os
 import subprocess
@@ -5,8 +6,10 @@ import tempfile
 
 import zxingcpp
 from PIL import Image
+from psycopg2 import IntegrityError
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import RmaCommon
 
@@ -115,6 +118,33 @@ class TestRmaSlip(RmaCommon, HttpCase):
         self.assertNotIn(str(self.rma.id), self.rma.slip_token.split("_"))
         tokens = self.env["rma.order"]._rma_new_slip_tokens(50)
         self.assertEqual(len(set(tokens)), 50)
+
+    def test_token_has_at_least_128_random_bits_and_is_unique_in_db(self):
+        old = self.rma.slip_token
+        for token in (old, *self.env["rma.order"]._rma_new_slip_tokens(5)):
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            self.assertGreaterEqual(len(raw) * 8, 128, token)
+        other = self._create_rma(self.order, {self.product_a: 1.0})
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            other.slip_token = old
+            other.flush_recordset(["slip_token"])
+        self.rma.with_user(self.agent).action_regenerate_slip_token()
+        self.assertNotEqual(self.rma.slip_token, old)
+        self.assertFalse(self.env["rma.order"]._rma_find_by_slip_token(old))
+        found = self.env["rma.order"]._rma_find_by_slip_token(self.rma.slip_token)
+        self.assertEqual(found, self.rma)
+
+    def test_agent_downloads_slip_from_the_form(self):
+        form = self.env.ref("rma_returns.rma_order_view_form_slip").arch
+        for button in ("action_print_slip", "action_print_slip_label"):
+            self.assertIn(f'name="{button}"', form)
+        self.authenticate("rma_agent", "rma_agent")
+        for report in ("report_rma_slip", "report_rma_slip_label"):
+            response = self.url_open(f"/report/pdf/rma_returns.{report}/{self.rma.id}")
+            self.assertEqual(response.status_code, 200, report)
+            self.assertEqual(response.headers["Content-Type"], "application/pdf")
+            # tests render the report's HTML instead of calling wkhtmltopdf
+            self.assertIn(self.rma.name.encode(), response.content)
 
     def test_slip_content(self):
         self.rma.write({"tracking_ref": "1Z999AA10123456784", "carrier_name": "UPS"})

@@ -21,13 +21,24 @@ class RmaScanWizard(models.TransientModel):
     def action_scan(self):
         """Open the pending receipt of the scanned return, else the return itself."""
         self.ensure_one()
-        rma = self._find_rma(self.code)
+        return self._rma_scan_action(self.code)
+
+    # === BUSINESS METHODS === #
+    @api.model
+    def _rma_scan_action(self, code):
+        """The window action a scan of ``code`` opens: the pending receipt of the
+        return (inventory users), else the return. Also used by the scan station
+        page (/rma/scan), where the scanner's Enter submits the code.
+
+        :raise UserError: no return visible to the user matches ``code``
+        """
+        rma = self._find_rma(code)
         if not rma:
             raise UserError(
                 self.env._(
                     "No return matches “%(code)s”. Scan the QR code or the barcode of a "
                     "return slip, or type the return number.",
-                    code=(self.code or "").strip(),
+                    code=(code or "").strip(),
                 )
             )
         receipts = rma._rma_pending_receipts()
@@ -37,7 +48,6 @@ class RmaScanWizard(models.TransientModel):
             return action
         return rma._rma_window_action(rma.name)
 
-    # === BUSINESS METHODS === #
     @api.model
     def _find_rma(self, code):
         """The return (visible to the user) that ``code`` designates: a scan URL,
