@@ -89,8 +89,10 @@ class RmaOrder(models.Model):
     def _rma_replacement_shipments(self):
         """Shipped replacement deliveries of the return, as the "replacement
         shipped" e-mail presents them, each with its tracking: the carrier's
-        tracking number of the delivery when the ``delivery`` module is
-        installed (we do not depend on it), else the tracking given on the return.
+        tracking number of the delivery when ``stock_delivery`` is installed (we
+        do not depend on it), else the one typed on the delivery
+        (``rma_tracking_ref``). The return's own tracking number is the
+        customer's parcel coming back, never the replacement's.
 
         :return: list of {"picking", "carrier", "tracking"}
         """
@@ -107,8 +109,8 @@ class RmaOrder(models.Model):
             shipments.append(
                 {
                     "picking": picking,
-                    "tracking": tracking or self.tracking_ref or False,
-                    "carrier": carrier if tracking else (carrier or self.carrier_name or False),
+                    "tracking": tracking or picking.rma_tracking_ref or False,
+                    "carrier": carrier or False,
                 }
             )
         return shipments

@@ -14,6 +14,12 @@ class StockPicking(models.Model):
         copy=False,
         help="The return this transfer was created for (return receipt or replacement).",
     )
+    rma_tracking_ref = fields.Char(
+        string="Replacement Tracking",
+        copy=False,
+        help="Carrier tracking number of a replacement shipped to the customer, "
+        "given in the 'replacement shipped' e-mail.",
+    )
     rma_ids = fields.Many2many(
         "rma.order",
         compute="_compute_rma_ids",

@@ -119,8 +119,9 @@ class TestRmaMail(RmaCommon):
         self.assertIn(credit_note.name.replace("/", "_"), refunded.attachment_ids.name)
         self.assertTrue(refunded.attachment_ids.raw.startswith(b"%PDF"))
 
-    def _ship_replacement(self):
-        """Approve the return as a replacement and validate its delivery."""
+    def _ship_replacement(self, tracking=None):
+        """Approve the return as a replacement and validate its delivery (with
+        the carrier's ``tracking`` number typed on it)."""
         self.rma.line_ids.resolution = "replacement"
         self._stock(self.product_a, 2.0)
         self.rma.action_submit()
@@ -131,6 +132,8 @@ class TestRmaMail(RmaCommon):
         for move in delivery.move_ids:
             move.quantity = move.product_uom_qty
         delivery.move_ids.picked = True
+        if tracking:
+            delivery.rma_tracking_ref = tracking
         delivery.button_validate()
         self.assertEqual(delivery.state, "done")
         return delivery
@@ -150,31 +153,15 @@ class TestRmaMail(RmaCommon):
         )
 
     def test_replacement_shipped_mail_gives_the_tracking(self):
-        self.rma.write({"carrier_name": "DHL", "tracking_ref": "RT-4242"})
-        delivery = self._ship_replacement()
-        if "carrier_tracking_ref" in delivery._fields:
-            # the delivery module: the carrier's tracking of the delivery wins
-            delivery.carrier_tracking_ref = "1Z999AA10123456784"
-            expected = "1Z999AA10123456784"
-        else:
-            expected = "RT-4242"
+        # the customer's own parcel back to the shop is not the replacement's
+        self.rma.write({"carrier_name": "DHL", "tracking_ref": "CUST-1111"})
+        delivery = self._ship_replacement(tracking="RT-4242")
         shipped = self._customer_mails().filtered(lambda m: "on its way" in m.subject)
         self.assertEqual(len(shipped), 1)
-        self.assertRegex(shipped.body, rf"tracking number\s*<strong>{expected}</strong>")
-
-    def test_replacement_tracking_with_or_without_the_delivery_module(self):
-        self.rma.write({"carrier_name": "DHL", "tracking_ref": "RT-4242"})
-        delivery = self._ship_replacement()
+        self.assertRegex(shipped.body, r"tracking number\s*<strong>RT-4242</strong>")
+        self.assertNotIn("CUST-1111", shipped.body)
         (shipment,) = self.rma._rma_replacement_shipments()
-        if "carrier_tracking_ref" not in delivery._fields:
-            self.assertEqual(
-                (shipment["picking"], shipment["carrier"], shipment["tracking"]),
-                (delivery, "DHL", "RT-4242"),
-            )
-        else:
-            delivery.carrier_tracking_ref = "1Z999"
-            (shipment,) = self.rma._rma_replacement_shipments()
-            self.assertEqual(shipment["tracking"], "1Z999")
+        self.assertEqual((shipment["picking"], shipment["tracking"]), (delivery, "RT-4242"))
 
     def test_every_notification_has_a_setting(self):
         """Each e-mail is switched off in the settings, and only that one."""
