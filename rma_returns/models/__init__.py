@@ -23,6 +23,7 @@ from . import rma_order_line_stock
 from . import rma_order_account
 from . import stock_picking_rma
 from . import account_move_rma
+from . import sale_order_line_rma
 from . import rma_policy
 from . import rma_policy_product
 from . import rma_policy_evaluation

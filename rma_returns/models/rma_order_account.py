@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, format_date
 
 
 class RmaOrder(models.Model):
@@ -56,8 +56,17 @@ class RmaOrder(models.Model):
         lines = self._rma_returnable_lines().filtered(
             lambda line: line.resolution == "refund" and line.invoice_line_id
         )
+        # Never credit more than is invoiced on the sale line: goods delivered
+        # but not invoiced yet come off the order's invoicing instead.
+        invoiced = {sale_line: sale_line.qty_invoiced for sale_line in lines.sale_line_id}
         for line in lines:
-            qty = line._rma_qty_to_refund(force=force)
+            sale_uom = line.sale_line_id.product_uom
+            qty = line.product_uom_id._compute_quantity(
+                line._rma_qty_to_refund(force=force), sale_uom
+            )
+            qty = min(qty, max(invoiced[line.sale_line_id], 0.0))
+            invoiced[line.sale_line_id] -= qty
+            qty = sale_uom._compute_quantity(qty, line.product_uom_id)
             if not float_is_zero(qty, precision_rounding=line.product_uom_id.rounding):
                 refund_qty[line] = qty
         groups = defaultdict(list)
@@ -89,7 +98,9 @@ class RmaOrder(models.Model):
                     name=negative[0].rma_order_id.name,
                 )
             )
-        moves.filtered(lambda m: m.rma_order_id.auto_post_refund).action_post()
+        to_post = moves.filtered(lambda m: m.rma_order_id.auto_post_refund)
+        self._rma_check_lock_dates(to_post)
+        to_post.action_post()
         return moves
 
     def _rma_prepare_credit_note_vals(self, invoice, items):
@@ -215,6 +226,26 @@ class RmaOrder(models.Model):
                 )
             )
 
+    def _rma_check_lock_dates(self, moves):
+        """Refuse clearly, before posting, documents whose accounting date falls
+        in a locked period (lock dates of the company, or the user's exceptions)."""
+        for move in moves:
+            locks = move.company_id._get_lock_date_violations(
+                move.date, fiscalyear=True, sale=True, purchase=False, tax=False, hard=True
+            )
+            if locks:
+                raise UserError(
+                    self.env._(
+                        "The credit note of %(name)s cannot be posted on %(date)s: the "
+                        "accounting period is locked (%(locks)s). Ask an accountant to "
+                        "move the lock date before %(date)s in Accounting > Configuration "
+                        "> Settings, or to grant you a lock date exception, then try again.",
+                        name=move.rma_order_id.name,
+                        date=format_date(self.env, move.date),
+                        locks=self.env["res.company"]._format_lock_dates(locks),
+                    )
+                )
+
     def _rma_after_refund_posted(self, moves):
         """Reconcile posted credit notes with their still unpaid invoice (a paid
         invoice leaves the credit to the customer), then tell the customer."""
@@ -325,8 +356,15 @@ class RmaOrderLine(models.Model):
                 moves=", ".join(settlements.filtered(lambda m: m.state == "draft").mapped("name")),
             )
         if self.resolution == "refund":
-            if self.invoice_line_id and (
-                float_compare(self.qty_refunded, self.qty_received, precision_rounding=rounding) < 0
+            sale_line = self.sale_line_id
+            if (
+                self.invoice_line_id
+                and float_compare(self.qty_refunded, self.qty_received, precision_rounding=rounding)
+                < 0
+                and float_compare(
+                    sale_line.qty_invoiced, 0.0, precision_rounding=sale_line.product_uom.rounding
+                )
+                > 0
             ):
                 return self.env._(
                     "%(product)s is not refunded yet.", product=self.product_id.display_name

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
@@ -136,18 +138,38 @@ class RmaOrderLine(models.Model):
             "stock.stock_location_suppliers"
         )
 
+    def _rma_disposition_lots(self):
+        """[(lot, quantity in the line's unit)] of the received goods still
+        waiting for their disposition: one entry per returned lot for tracked
+        products (received lots minus those already disposed of)."""
+        self.ensure_one()
+        if self.product_id.tracking == "none":
+            return [(self.env["stock.lot"], self._rma_qty_to_dispose())]
+        balance = defaultdict(float)
+        for moves, sign in ((self.move_ids, 1), (self.disposition_move_ids, -1)):
+            for ml in moves.filtered(lambda m: m.state == "done").move_line_ids:
+                qty = ml.product_uom_id._compute_quantity(ml.quantity, self.product_uom_id)
+                balance[ml.lot_id] += sign * qty
+        rounding = self.product_uom_id.rounding
+        return [
+            (lot, qty)
+            for lot, qty in balance.items()
+            if float_compare(qty, 0.0, precision_rounding=rounding) > 0
+        ]
+
     def _rma_apply_disposition(self):
         """Create and validate the disposition moves of the received quantities
-        still waiting: internal moves (restock, refurbish, vendor) out of the
-        return location, and scrap orders."""
+        still waiting, per returned lot: internal moves (restock, refurbish,
+        vendor) out of the return location, and scrap orders."""
         todo = self.filtered(
             lambda line: line.decision != "reject" and line._rma_qty_to_dispose() > 0
         )
         if not todo:
             return
         todo._rma_check_goods_in_return_location()
-        scrap_lines = todo.filtered(lambda line: line.disposition == "scrap")
-        move_lines = todo - scrap_lines
+        entries = [(line, lot, qty) for line in todo for lot, qty in line._rma_disposition_lots()]
+        move_entries = [entry for entry in entries if entry[0].disposition != "scrap"]
+        scrap_entries = [entry for entry in entries if entry[0].disposition == "scrap"]
         moves = self.env["stock.move"].create(
             [
                 {
@@ -157,7 +179,7 @@ class RmaOrderLine(models.Model):
                         disposition=dict(DISPOSITIONS)[line.disposition],
                     ),
                     "product_id": line.product_id.id,
-                    "product_uom_qty": line._rma_qty_to_dispose(),
+                    "product_uom_qty": qty,
                     "product_uom": line.product_uom_id.id,
                     "location_id": line.rma_id.warehouse_id.rma_return_location_id.id,
                     "location_dest_id": line._rma_disposition_destination().id,
@@ -166,12 +188,11 @@ class RmaOrderLine(models.Model):
                     "rma_disposition_line_id": line.id,
                     "partner_id": line.rma_id.partner_id.id,
                 }
-                for line in move_lines
+                for line, _lot, qty in move_entries
             ]
         )
         if moves:
-            moves._action_confirm()
-            moves._action_assign()
+            moves._rma_reserve_lots([lot for _line, lot, _qty in move_entries])
             short = moves.filtered(
                 lambda m: (
                     float_compare(
@@ -194,19 +215,19 @@ class RmaOrderLine(models.Model):
             [
                 {
                     "product_id": line.product_id.id,
-                    "scrap_qty": line._rma_qty_to_dispose(),
+                    "scrap_qty": qty,
                     "product_uom_id": line.product_uom_id.id,
                     "location_id": line.rma_id.warehouse_id.rma_return_location_id.id,
                     "company_id": line.company_id.id,
                     "origin": line.rma_id.name,
-                    "lot_id": line.move_ids.move_line_ids.lot_id[:1].id,
+                    "lot_id": lot.id,
                 }
-                for line in scrap_lines
+                for line, lot, qty in scrap_entries
             ]
         )
         if scraps:
             scraps.do_scrap()
-            for scrap, line in zip(scraps, scrap_lines, strict=True):
+            for scrap, (line, _lot, _qty) in zip(scraps, scrap_entries, strict=True):
                 scrap.move_ids.rma_disposition_line_id = line
 
     def _rma_check_goods_in_return_location(self):

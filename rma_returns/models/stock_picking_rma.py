@@ -86,6 +86,20 @@ class StockMove(models.Model):
         vals["rma_replacement_line_id"] = self.rma_replacement_line_id.id
         return vals
 
+    def _rma_reserve_lots(self, lots):
+        """Confirm these disposition moves and reserve, for each, the returned
+        lot it moves (``lots``, aligned with ``self``; empty for untracked
+        products) rather than any lot lying in the return location."""
+        self._action_confirm(merge=False)
+        untracked = self.browse()
+        for move, lot in zip(self, lots, strict=True):
+            if lot:
+                move._update_reserved_quantity(move.product_qty, move.location_id, lot_id=lot)
+            else:
+                untracked |= move
+        untracked._action_assign()
+        (self - untracked)._recompute_state()
+
     def _rma_check_returned_lots(self):
         """A returned lot or serial number must be one that was delivered."""
         for move in self.filtered(lambda m: m.rma_line_id and m.product_id.tracking != "none"):

@@ -11,3 +11,6 @@ from . import test_rma_replacement
 from . import test_rma_policy
 from . import test_rma_policy_properties
 from . import test_rma_integration
+from . import test_rma_accounting
+from . import test_rma_disposition
+from . import test_rma_performance

