@@ -1,3 +1,4 @@
 from . import guest
 from . import portal
+from . import portal_return_form
 from . import scan

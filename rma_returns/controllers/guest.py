@@ -3,6 +3,8 @@ from odoo.http import request
 from odoo.tools import email_normalize
 from odoo.tools.sql import escape_psql
 
+from .portal import _clean_text
+
 
 class RmaGuestPortal(http.Controller):
     """Returns without an account: order number + the e-mail on the order lead
@@ -14,6 +16,7 @@ class RmaGuestPortal(http.Controller):
 
     @http.route("/returns/guest", type="http", auth="public", website=True, methods=["POST"])
     def guest_return_lookup(self, order_ref="", email="", **kw):
+        order_ref, email = _clean_text(order_ref), _clean_text(email)
         attempts = request.env["rma.guest.attempt"]
         ip_address = request.httprequest.remote_addr or "unknown"
         values = {"page_name": "rma_guest", "order_ref": order_ref, "email": email}

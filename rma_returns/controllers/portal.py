@@ -1,24 +1,11 @@
-import base64
-import logging
-
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.fields import Command
 from odoo.http import request
-from odoo.tools import consteq, float_compare
-from odoo.tools.mimetypes import guess_mimetype
 
-from ..models.rma_order_line import CONDITIONS, RESOLUTIONS, _format_qty
-
-_logger = logging.getLogger(__name__)
-
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MIMETYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-MAX_COMMENT_LENGTH = 2000
 # States the customer finds under "Returns" (drafts are still the shop's).
 PORTAL_STATES = ("submitted", "approved", "received", "done", "rejected", "cancelled")
 SLIP_STATES = ("approved", "received", "done")
@@ -26,10 +13,24 @@ SLIP_REPORT = "rma_returns.action_report_rma_slip"
 # Marks the photos a customer uploaded with the return: the only attachments
 # of a return served on the portal.
 PHOTO_TAG = "rma_portal_photo"
-# Stands in, during the preview, for the photo the confirmation step requires.
-PREVIEW_PHOTO = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+# Ids in URLs beyond this cannot exist (PostgreSQL integer): not found.
+MAX_RECORD_ID = 2**31 - 1
+
+
+def _valid_ids(*ids):
+    """True when every id of a URL can be a record's id."""
+    return all(isinstance(rid, int) and 0 < rid <= MAX_RECORD_ID for rid in ids)
+
+
+def _clean_text(value):
+    """A form value as text: "" for a missing value or a file sent in its
+    place; NUL characters, which PostgreSQL refuses, dropped."""
+    return value.replace("\x00", "") if isinstance(value, str) else ""
+
+
+def _valid_token(access_token):
+    """The access token of a URL, when it can be one (text), else None."""
+    return access_token if isinstance(access_token, str) and access_token else None
 
 
 class RmaCustomerPortal(CustomerPortal):
@@ -118,8 +119,12 @@ class RmaCustomerPortal(CustomerPortal):
     def _rma_check_access(self, rma_id, access_token=None):
         """The return (sudo) if the visitor may see it: through the record
         rules (own commercial partner) or with the return's own token."""
+        if not _valid_ids(rma_id):
+            raise NotFound()
         try:
-            return self._document_check_access("rma.order", rma_id, access_token=access_token)
+            return self._document_check_access(
+                "rma.order", rma_id, access_token=_valid_token(access_token)
+            )
         except (AccessError, MissingError) as exc:
             raise NotFound() from exc
 
@@ -199,7 +204,9 @@ class RmaCustomerPortal(CustomerPortal):
         user = request.env.user
         author = rma_sudo.partner_id if user._is_public() else user.partner_id
         try:
-            rma_sudo._rma_portal_set_tracking(carrier_name, tracking_ref, author)
+            rma_sudo._rma_portal_set_tracking(
+                _clean_text(carrier_name), _clean_text(tracking_ref), author
+            )
         except (UserError, ValidationError) as exc:
             values = self._rma_detail_values(rma_sudo, access_token, error=str(exc))
             return request.render("rma_returns.portal_return_page", values)
@@ -254,6 +261,8 @@ class RmaCustomerPortal(CustomerPortal):
     )
     def portal_return_photo(self, rma_id, attachment_id, access_token=None, **kw):
         rma_sudo = self._rma_check_access(rma_id, access_token)
+        if not _valid_ids(attachment_id):
+            raise NotFound()
         attachment_sudo = request.env["ir.attachment"].sudo().browse(attachment_id).exists()
         if (
             not attachment_sudo
@@ -263,384 +272,3 @@ class RmaCustomerPortal(CustomerPortal):
         ):
             raise NotFound()
         return request.env["ir.binary"]._get_stream_from(attachment_sudo).get_response()
-
-    # ------------------------------------------------------------------
-    # Return form on a delivered order
-    # ------------------------------------------------------------------
-    def _rma_order_check_access(self, order_id, access_token=None):
-        """The sale order (sudo) the visitor may return goods of: with the
-        order's own token (guests, e-mail links), or logged in as a contact of
-        the order's customer who can read the order."""
-        order_sudo = request.env["sale.order"].sudo().browse(order_id).exists()
-        if not order_sudo:
-            raise NotFound()
-        if access_token:
-            if order_sudo.access_token and consteq(order_sudo.access_token, access_token):
-                return order_sudo
-            raise NotFound()
-        user = request.env.user
-        if (
-            user._is_public()
-            or order_sudo.partner_id.commercial_partner_id != user.partner_id.commercial_partner_id
-            or not order_sudo.with_user(user).has_access("read")
-        ):
-            raise NotFound()
-        return order_sudo
-
-    @http.route(
-        "/my/orders/<int:order_id>/return",
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET", "POST"],
-    )
-    def portal_order_return(self, order_id, access_token=None, step=None, **post):
-        order_sudo = self._rma_order_check_access(order_id, access_token)
-        lines, returnable = order_sudo._rma_portal_returnable_lines()
-        values = self._rma_form_values(order_sudo, lines, returnable, access_token)
-        if request.httprequest.method != "POST" or not lines:
-            return request.render("rma_returns.portal_return_form", values)
-        parsed, errors = self._rma_parse_form(order_sudo, lines, returnable, post)
-        values.update(entered=parsed["entered"], description=parsed["description"])
-        if errors or step == "edit":
-            values["errors"] = errors
-            return request.render("rma_returns.portal_return_form", values)
-        try:
-            preview = self._rma_preview(order_sudo, parsed)
-        except (UserError, ValidationError) as exc:
-            values["errors"] = [str(exc)]
-            return request.render("rma_returns.portal_return_form", values)
-        values.update(preview=preview, parsed=parsed)
-        if step != "submit":
-            return request.render("rma_returns.portal_return_preview", values)
-        photos, errors = self._rma_parse_photos(parsed)
-        if errors:
-            values["errors"] = errors
-            return request.render("rma_returns.portal_return_preview", values)
-        try:
-            with request.env.cr.savepoint():
-                rma_sudo = self._rma_create_return(order_sudo, parsed, photos)
-        except (UserError, ValidationError) as exc:
-            values["errors"] = [str(exc)]
-            return request.render("rma_returns.portal_return_preview", values)
-        return request.redirect(
-            rma_sudo.get_portal_url(query_string="&message=submitted")
-            if access_token or request.env.user._is_public()
-            else self._rma_url(rma_sudo, message="submitted")
-        )
-
-    def _rma_form_values(self, order_sudo, lines, returnable, access_token):
-        env = request.env
-        reasons = self._rma_allowed_reasons(order_sudo)
-        line_model = env["rma.order.line"]
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "sale_order": order_sudo,
-                "page_name": "rma_form",
-                "lines": lines,
-                "returnable": returnable,
-                "reasons": reasons,
-                "conditions": line_model._fields["condition"]._description_selection(env),
-                "condition_labels": dict(
-                    line_model._fields["condition"]._description_selection(env)
-                ),
-                "resolution_labels": dict(
-                    line_model._fields["resolution"]._description_selection(env)
-                ),
-                "resolutions": lines._rma_portal_resolutions(),
-                "exchanges": lines._rma_portal_exchange_products(),
-                "access_token": access_token,
-                "form_action": f"/my/orders/{order_sudo.id}/return"
-                + (f"?access_token={access_token}" if access_token else ""),
-                "format_qty": self._rma_format_qty,
-                "entered": {},
-                "description": "",
-                "errors": [],
-                "preview": None,
-                "photo_max_mb": PHOTO_MAX_BYTES // (1024 * 1024),
-            }
-        )
-        return values
-
-    def _rma_format_qty(self, qty):
-        precision = request.env["decimal.precision"].precision_get("Product Unit of Measure")
-        return _format_qty(qty, precision)
-
-    def _rma_allowed_reasons(self, order_sudo):
-        return (
-            request.env["rma.reason"]
-            .sudo()
-            .search([("company_id", "in", [False, order_sudo.company_id.id])])
-        )
-
-    def _rma_parse_form(self, order_sudo, lines, returnable, post):
-        """Validate every field of the return form against the order.
-
-        :return: ({"lines": [{sale_line, qty, reason, condition, resolution,
-                  exchange_product}], "entered": raw values per line id,
-                  "description": str}, [error messages])
-        """
-        env = request.env
-        errors = []
-        precision = env["decimal.precision"].precision_get("Product Unit of Measure")
-        reasons = self._rma_allowed_reasons(order_sudo)
-        resolutions = lines._rma_portal_resolutions()
-        exchanges = lines._rma_portal_exchange_products()
-        conditions = {key for key, _label in CONDITIONS}
-        known_resolutions = {key for key, _label in RESOLUTIONS}
-        description = (post.get("description") or "").strip()
-        if len(description) > MAX_COMMENT_LENGTH:
-            errors.append(
-                env._("Please keep your comment under %(max)s characters.", max=MAX_COMMENT_LENGTH)
-            )
-        # Every line the form names must be a returnable line of this order.
-        named_ids = set()
-        for key in post:
-            if key.startswith("qty_"):
-                try:
-                    named_ids.add(int(key[4:]))
-                except ValueError:
-                    errors.append(env._("The form contains an unknown line."))
-        foreign = named_ids - set(lines.ids)
-        if foreign:
-            errors.append(
-                env._(
-                    "Some of the products you selected cannot be returned on order %(order)s.",
-                    order=order_sudo.name,
-                )
-            )
-        result, entered = [], {}
-        for line in lines:
-            raw = {
-                "qty": (post.get(f"qty_{line.id}") or "").strip(),
-                "reason": post.get(f"reason_{line.id}") or "",
-                "condition": post.get(f"condition_{line.id}") or "unopened",
-                "resolution": post.get(f"resolution_{line.id}") or "refund",
-                "exchange": post.get(f"exchange_{line.id}") or "",
-            }
-            entered[line.id] = raw
-            product = line.product_id.display_name
-            try:
-                qty = float(raw["qty"] or 0.0)
-            except ValueError:
-                errors.append(env._("Please enter a number for %(product)s.", product=product))
-                continue
-            if qty != qty or qty < 0:  # NaN or negative
-                errors.append(env._("Please enter a number for %(product)s.", product=product))
-                continue
-            if float_compare(qty, 0.0, precision_digits=precision) == 0:
-                continue
-            maximum = returnable.get(line.id, 0.0)
-            if float_compare(qty, maximum, precision_digits=precision) > 0:
-                errors.append(
-                    env._(
-                        "You can return at most %(max)s %(uom)s of %(product)s.",
-                        max=_format_qty(maximum, precision),
-                        uom=line.product_uom.name,
-                        product=product,
-                    )
-                )
-                continue
-            reason = reasons.filtered(lambda r, raw=raw: str(r.id) == raw["reason"])
-            if not reason:
-                errors.append(env._("Please tell us why you return %(product)s.", product=product))
-                continue
-            if raw["condition"] not in conditions:
-                errors.append(env._("Please choose the condition of %(product)s.", product=product))
-                continue
-            if (
-                raw["resolution"] not in known_resolutions
-                or raw["resolution"] not in resolutions[line.id]
-            ):
-                errors.append(
-                    env._("This resolution is not available for %(product)s.", product=product)
-                )
-                continue
-            exchange_product = env["product.product"]
-            if raw["resolution"] == "exchange":
-                exchange_product = exchanges[line.id].filtered(
-                    lambda p, raw=raw: str(p.id) == raw["exchange"]
-                )
-                if not exchange_product:
-                    errors.append(
-                        env._(
-                            "Please choose the variant you want instead of %(product)s.",
-                            product=product,
-                        )
-                    )
-                    continue
-            result.append(
-                {
-                    "sale_line": line,
-                    "qty": qty,
-                    "reason": reason,
-                    "condition": raw["condition"],
-                    "resolution": raw["resolution"],
-                    "exchange_product": exchange_product,
-                }
-            )
-        if not result and not errors:
-            errors.append(env._("Choose at least one product and the quantity to return."))
-        return {"lines": result, "entered": entered, "description": description}, errors
-
-    def _rma_prepare_vals(self, order_sudo, parsed):
-        return {
-            "sale_order_id": order_sudo.id,
-            "partner_id": order_sudo.partner_id.id,
-            "company_id": order_sudo.company_id.id,
-            "user_id": order_sudo.user_id.id,
-            "description": parsed["description"] or False,
-            "line_ids": [
-                Command.create(
-                    {
-                        "sale_line_id": item["sale_line"].id,
-                        "product_uom_qty": item["qty"],
-                        "reason_id": item["reason"].id,
-                        "condition": item["condition"],
-                        "resolution": item["resolution"],
-                        "exchange_product_id": item["exchange_product"].id,
-                    }
-                )
-                for item in parsed["lines"]
-            ],
-        }
-
-    def _rma_preview(self, order_sudo, parsed):
-        """What the return policy would decide, without creating anything: a
-        draft return (with a stand-in for the photos the submission requires)
-        is created in a savepoint, evaluated, and rolled back."""
-        env = order_sudo.env
-        rma_model = (
-            env["rma.order"]
-            .with_company(order_sudo.company_id)
-            .with_context(
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-            )
-        )
-        vals = self._rma_prepare_vals(order_sudo, parsed)
-        vals["name"] = env._("Preview")  # keeps the sequence untouched
-        savepoint = env.cr.savepoint()
-        try:
-            rma = rma_model.create(vals)
-            if any(item["reason"].photo_required for item in parsed["lines"]):
-                # The return cannot be sent without the photos its reasons ask
-                # for: evaluate it as it will be submitted.
-                env["ir.attachment"].create(
-                    {
-                        "name": "preview.png",
-                        "raw": PREVIEW_PHOTO,
-                        "mimetype": "image/png",
-                        "res_model": "rma.order",
-                        "res_id": rma.id,
-                    }
-                )
-            evaluation = rma._rma_evaluate()[rma.id]
-            labels = dict(rma._fields["decision"]._description_selection(env))
-            preview = {
-                "decision": evaluation.get("decision"),
-                "decision_label": labels.get(evaluation.get("decision"), ""),
-                "explanation": evaluation.get("explanation") or "",
-                "refund_amount": evaluation.get("refund_amount") or 0.0,
-                "fees": evaluation.get("fees") or 0.0,
-                "refund_timing": dict(rma._fields["refund_timing"]._description_selection(env)).get(
-                    evaluation.get("refund_timing"), ""
-                ),
-                "amount_total": rma.amount_total,
-                "currency": rma.currency_id,
-                "lines": {
-                    line.sale_line_id.id: evaluation.get("lines", {}).get(line.id)
-                    for line in rma.line_ids
-                },
-            }
-        finally:
-            # the draft return, its lines and anything the policy wrote go away
-            savepoint.close(rollback=True)
-        env.invalidate_all()
-        return preview
-
-    def _rma_parse_photos(self, parsed):
-        """Photos uploaded per line: images only, size-limited; required where
-        the reason asks for one.
-
-        :return: ({sale line id: [(filename, bytes, mimetype)]}, [errors])
-        """
-        env = request.env
-        files = request.httprequest.files
-        photos, errors = {}, []
-        for item in parsed["lines"]:
-            line = item["sale_line"]
-            product = line.product_id.display_name
-            uploads = [f for f in files.getlist(f"photo_{line.id}") if f and f.filename]
-            for upload in uploads:
-                data = upload.read(PHOTO_MAX_BYTES + 1)
-                if len(data) > PHOTO_MAX_BYTES:
-                    errors.append(
-                        env._(
-                            "The photo %(name)s is larger than %(max)s MB.",
-                            name=upload.filename,
-                            max=PHOTO_MAX_BYTES // (1024 * 1024),
-                        )
-                    )
-                    continue
-                mimetype = guess_mimetype(data)
-                if mimetype not in PHOTO_MIMETYPES:
-                    errors.append(
-                        env._(
-                            "%(name)s is not a photo: please upload a JPEG, PNG, GIF or "
-                            "WebP image.",
-                            name=upload.filename,
-                        )
-                    )
-                    continue
-                photos.setdefault(line.id, []).append((upload.filename, data, mimetype))
-            if item["reason"].photo_required and not photos.get(line.id):
-                errors.append(
-                    env._(
-                        "Please add a photo of %(product)s: the reason “%(reason)s” needs one.",
-                        product=product,
-                        reason=item["reason"].name,
-                    )
-                )
-        return photos, errors
-
-    def _rma_create_return(self, order_sudo, parsed, photos):
-        """Create and submit the return as superuser, for the order's customer."""
-        env = order_sudo.env
-        user = request.env.user
-        author = order_sudo.partner_id if user._is_public() else user.partner_id
-        rma_sudo = (
-            env["rma.order"]
-            .with_company(order_sudo.company_id)
-            .with_context(mail_create_nosubscribe=True)
-            .create(self._rma_prepare_vals(order_sudo, parsed))
-        )
-        by_sale_line = {line.sale_line_id.id: line for line in rma_sudo.line_ids}
-        attachment_vals = [
-            {
-                "name": f"{by_sale_line[line_id].product_id.display_name} - {filename}",
-                "raw": data,
-                "mimetype": mimetype,
-                "description": PHOTO_TAG,
-                "res_model": "rma.order",
-                "res_id": rma_sudo.id,
-            }
-            for line_id, files in photos.items()
-            for filename, data, mimetype in files
-        ]
-        attachments = env["ir.attachment"].create(attachment_vals)
-        if parsed["description"] or attachments:
-            rma_sudo.message_post(
-                body=parsed["description"] or env._("Photos of the returned goods."),
-                attachment_ids=attachments.ids,
-                author_id=author.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-        rma_sudo._portal_ensure_token()
-        rma_sudo.action_submit()
-        _logger.info("Return %s submitted on the portal for %s", rma_sudo.name, order_sudo.name)
-        return rma_sudo

@@ -5,6 +5,7 @@ from . import test_rma_scan
 from . import test_rma_mail
 from . import test_portal
 from . import test_portal_access
+from . import test_portal_input
 from . import test_rma_stock
 from . import test_rma_refund
 from . import test_rma_replacement

@@ -459,3 +459,8 @@ class TestRmaPortalAccess(RmaPortalCommon):
             self._guest_lookup(self.order_b.name, self.partner_b.email).status_code, 429
         )
         self.assertEqual(self.env["rma.guest.attempt"].search_count([]), 5)
+        # the order's limit holds whatever the IP: another address is refused on
+        # order A, but may look up an order nobody tried yet
+        attempts = self.env["rma.guest.attempt"]
+        self.assertTrue(attempts._is_blocked("203.0.113.9", f" {self.order_a.name.lower()}"))
+        self.assertFalse(attempts._is_blocked("203.0.113.9", self.order_b.name))

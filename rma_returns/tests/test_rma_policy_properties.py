@@ -58,6 +58,21 @@ returns = st.fixed_dictionaries(
     }
 )
 
+# Returns the policy approves while rejecting one of their lines (not
+# returnable): the approval automation runs with a rejected line on board.
+partly_rejected = st.fixed_dictionaries(
+    {
+        "kept": st.sampled_from(["boots", "jacket"]),
+        "kept_qty": st.integers(min_value=1, max_value=3).map(float),
+        "kept_reason": st.sampled_from(("changed_mind", "wrong_size")),
+        "kept_resolution": st.sampled_from(("refund", "replacement")),
+        "rejected_qty": st.integers(min_value=1, max_value=3).map(float),
+        "rejected_reason": st.sampled_from(REASONS),
+        "rejected_resolution": st.sampled_from(RESOLUTIONS),
+        "refund_timing": st.sampled_from(["approval", "receipt"]),
+    }
+)
+
 
 @tagged("post_install", "-at_install")
 class TestRmaPolicyProperties(RmaPolicyCommon):
@@ -168,3 +183,67 @@ class TestRmaPolicyProperties(RmaPolicyCommon):
             batch = (rma | second)._rma_evaluate()
             self.assertEqual(batch[rma.id], first, "evaluating in a batch")
             self.assertEqual(batch[second.id], self._evaluate(second))
+
+    def _partly_rejected_return(self, spec):
+        """A return of boots and jackets where the ``kept`` product passes the
+        policy and the other one is not returnable."""
+        kept_key = spec["kept"]
+        rejected_key = "jacket" if kept_key == "boots" else "boots"
+        policy_vals = {
+            "refund_timing": spec["refund_timing"],
+            "restocking_fee_percent": 0.0,
+            "restocking_fee_fixed": 0.0,
+            "shipping_fee": 0.0,
+            "auto_approve_max_amount": 0.0,
+            "return_days": 30,
+        }
+        line_spec = {
+            kept_key: {
+                "qty": spec["kept_qty"],
+                "reason": spec["kept_reason"],
+                "resolution": spec["kept_resolution"],
+                "condition": "unopened",
+            },
+            rejected_key: {
+                "qty": spec["rejected_qty"],
+                "reason": spec["rejected_reason"],
+                "resolution": spec["rejected_resolution"],
+                "condition": "unopened",
+            },
+            "delivered_days_ago": 3,
+            f"{kept_key}_returnable": True,
+            f"{rejected_key}_returnable": False,
+        }
+        rma = self._make_return(policy_vals, line_spec)
+        product = {"boots": self.product_a, "jacket": self.product_b}
+        kept = rma.line_ids.filtered(lambda ln: ln.product_id == product[kept_key])
+        return rma, kept, rma.line_ids - kept
+
+    @SETTINGS
+    @given(spec=partly_rejected)
+    def test_approved_return_leaves_its_rejected_line_alone(self, spec):
+        """The automation ships back and refunds the approved line only."""
+        with self._example():
+            rma, kept, rejected = self._partly_rejected_return(spec)
+            rma.action_submit()
+            self.env.flush_all()
+            self.assertEqual(rma.state, "approved", rma.decision_explanation)
+            self.assertEqual(rejected.decision, "reject")
+            self.assertEqual(kept.decision, "approve")
+            # the approved line travels back; the rejected one never does
+            self.assertEqual(sum(kept.move_ids.mapped("product_uom_qty")), kept.product_uom_qty)
+            self.assertFalse(rejected.move_ids)
+            self.assertNotIn(rejected.product_id, rma.picking_ids.move_ids.product_id)
+            if spec["refund_timing"] == "approval" and kept.resolution == "refund":
+                # fast refund: the credit note is made now, for the kept line only
+                credit_notes = rma.credit_note_ids
+                self.assertTrue(credit_notes, rma.decision_explanation)
+                refunded = credit_notes.invoice_line_ids.filtered("product_id")
+                self.assertEqual(refunded.product_id, kept.product_id)
+                self.assertEqual(sum(refunded.mapped("quantity")), kept.product_uom_qty)
+            else:
+                self.assertFalse(rma.credit_note_ids)
+            # receiving everything that comes back leaves the rejected line untouched
+            rma.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).button_validate()
+            self.assertEqual(rejected.qty_received, 0.0)
+            self.assertNotIn(rejected.product_id, rma.credit_note_ids.invoice_line_ids.product_id)
