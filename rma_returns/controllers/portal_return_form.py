@@ -281,7 +281,9 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
             preview = {
                 "decision": evaluation.get("decision"),
                 "decision_label": labels.get(evaluation.get("decision"), ""),
-                "explanation": evaluation.get("explanation") or "",
+                "explanation": evaluation.get("explanation_public")
+                or evaluation.get("explanation")
+                or "",
                 "refund_amount": evaluation.get("refund_amount") or 0.0,
                 "fees": evaluation.get("fees") or 0.0,
                 "refund_timing": dict(rma._fields["refund_timing"]._description_selection(env)).get(

@@ -33,6 +33,13 @@ class RmaOrder(models.Model):
         help="Share of the value delivered to the customer that they returned, over the "
         "policy's period, when the return was evaluated.",
     )
+    decision_explanation_public = fields.Text(
+        string="Explanation for the Customer",
+        readonly=True,
+        copy=False,
+        help="The explanation as the customer reads it on the portal and in e-mails: "
+        "without the shop's internal limits (amounts, the customer's return rate).",
+    )
     override_reason = fields.Text(copy=False, readonly=True, tracking=True)
     override_user_id = fields.Many2one(
         "res.users", string="Overridden By", copy=False, readonly=True, tracking=True
@@ -113,6 +120,8 @@ class RmaOrder(models.Model):
             vals = {
                 "decision": result["decision"],
                 "decision_explanation": result["explanation"],
+                "decision_explanation_public": result.get("explanation_public")
+                or result["explanation"],
                 "restocking_fee": result["restocking_fee"],
                 "shipping_fee": result["shipping_fee"],
                 "refund_timing": result["refund_timing"],
@@ -183,6 +192,15 @@ class RmaOrder(models.Model):
             {
                 "decision": "review",
                 "decision_explanation": f"{self.decision_explanation or ''}\n{explanation}",
+                "decision_explanation_public": "\n".join(
+                    filter(
+                        None,
+                        [
+                            self.decision_explanation_public,
+                            self.env._("Our team checks this return before approving it."),
+                        ],
+                    )
+                ),
             }
         )
         self.message_post(body=explanation, subtype_xmlid="mail.mt_note")
@@ -266,6 +284,18 @@ class RmaOrder(models.Model):
                     "override_user_id": self.env.user.id,
                     "decision_explanation": "\n".join(
                         filter(None, [rma.decision_explanation, note])
+                    ),
+                    "decision_explanation_public": "\n".join(
+                        filter(
+                            None,
+                            [
+                                rma.decision_explanation_public,
+                                self.env._(
+                                    "Our team changed the decision: %(decision)s.",
+                                    decision=label.lower(),
+                                ),
+                            ],
+                        )
                     ),
                 }
             )

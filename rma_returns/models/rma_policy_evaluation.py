@@ -7,6 +7,7 @@ from odoo import fields, models
 from odoo.tools import float_compare
 
 from .rma_order_line import _format_qty
+from .rma_policy_rules import public_explanation
 
 # States whose returns count in a customer's return rate.
 RATE_STATES = ("submitted", "approved", "received", "done")
@@ -306,9 +307,11 @@ class RmaOrder(models.Model):
             )
         head = [self.env._("Policy: %(policy)s.", policy=", ".join(kept_policies.mapped("name")))]
         rejected = [self.env._("%(rule)s Rejected.", rule=rule) for rule in rejections]
+        lines = (head if kept_policies else []) + rejected + notes + [final]
         return {
             "decision": decision,
-            "explanation": "\n".join((head if kept_policies else []) + rejected + notes + [final]),
+            "explanation": "\n".join(lines),
+            "explanation_public": public_explanation(lines),
             "refund_amount": refund_amount,
             "fees": fees["restocking"] + fees["shipping"],
             "restocking_fee": fees["restocking"],

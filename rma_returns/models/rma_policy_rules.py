@@ -4,6 +4,29 @@ from odoo.tools import float_compare, format_amount
 from .rma_policy import TIMING_STRICTNESS
 
 
+class InternalNote(str):
+    """A line of the explanation meant for the shop only (risk limits, the
+    customer's return rate). ``public`` replaces it in what the customer reads,
+    or None to leave it out."""
+
+    public = None
+
+    def __new__(cls, text, public=None):
+        note = super().__new__(cls, text)
+        note.public = public
+        return note
+
+
+def public_explanation(lines):
+    """The customer's version of an explanation's ``lines``."""
+    shown = []
+    for line in lines:
+        text = line.public if isinstance(line, InternalNote) else line
+        if text and text not in shown:
+            shown.append(text)
+    return "\n".join(shown)
+
+
 class RmaOrder(models.Model):
     """Return-level policy rules: auto-approval limits, customs, fees, refund timing.
 
@@ -41,8 +64,11 @@ class RmaOrder(models.Model):
         for policy in policies:
             if not policy.auto_approve:
                 blocking.append(
-                    self.env._(
-                        "Auto-approval is off in %(policy)s: needs review.", policy=policy.name
+                    InternalNote(
+                        self.env._(
+                            "Auto-approval is off in %(policy)s: needs review.",
+                            policy=policy.name,
+                        )
                     )
                 )
             limit = self._rma_policy_amount(policy, "auto_approve_max_amount")
@@ -50,17 +76,22 @@ class RmaOrder(models.Model):
             values["limit"] = self._rma_money(limit)
             if limit and float_compare(value, limit, precision_rounding=currency.rounding) > 0:
                 blocking.append(
-                    self.env._(
-                        "%(label)s %(amount)s exceeds the %(limit)s auto-approval limit: "
-                        "needs review.",
-                        **values,
+                    InternalNote(
+                        self.env._(
+                            "%(label)s %(amount)s exceeds the %(limit)s auto-approval limit: "
+                            "needs review.",
+                            **values,
+                        ),
+                        public=self.env._("Our team checks returns of this value in person."),
                     )
                 )
             elif limit:
                 info.append(
-                    self.env._(
-                        "%(label)s %(amount)s is within the %(limit)s auto-approval limit.",
-                        **values,
+                    InternalNote(
+                        self.env._(
+                            "%(label)s %(amount)s is within the %(limit)s auto-approval limit.",
+                            **values,
+                        )
                     )
                 )
             if policy.max_return_rate:
@@ -72,18 +103,24 @@ class RmaOrder(models.Model):
                 }
                 if (rate or 0.0) > policy.max_return_rate:
                     blocking.append(
-                        self.env._(
-                            "The customer returned %(rate)s%% of the value delivered to them "
-                            "in the last %(days)s days, above the %(max)s%% limit: needs review.",
-                            **values,
+                        InternalNote(
+                            self.env._(
+                                "The customer returned %(rate)s%% of the value delivered to "
+                                "them in the last %(days)s days, above the %(max)s%% limit: "
+                                "needs review.",
+                                **values,
+                            ),
+                            public=self.env._("Our team checks this return before approving it."),
                         )
                     )
                 else:
                     info.append(
-                        self.env._(
-                            "The customer returned %(rate)s%% of the value delivered to them "
-                            "in the last %(days)s days, within the %(max)s%% limit.",
-                            **values,
+                        InternalNote(
+                            self.env._(
+                                "The customer returned %(rate)s%% of the value delivered to "
+                                "them in the last %(days)s days, within the %(max)s%% limit.",
+                                **values,
+                            )
                         )
                     )
         pickup, wh_country, cross_border = self._rma_cross_border_countries()[self.id]
@@ -233,8 +270,11 @@ class RmaOrder(models.Model):
                     )
                 )
         if why:
-            return "receipt", self.env._(
-                "No fast refund (%(why)s): refund once the goods are received.",
-                why="; ".join(why),
+            return "receipt", InternalNote(
+                self.env._(
+                    "No fast refund (%(why)s): refund once the goods are received.",
+                    why="; ".join(why),
+                ),
+                public=self.env._("Refund once the goods are received."),
             )
         return "approval", self.env._("Fast refund: the credit note is made on approval.")

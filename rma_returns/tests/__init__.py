@@ -15,3 +15,4 @@ from . import test_rma_integration
 from . import test_rma_accounting
 from . import test_rma_disposition
 from . import test_rma_performance
+from . import test_rma_policy_public
