@@ -16,3 +16,4 @@ from . import test_rma_accounting
 from . import test_rma_disposition
 from . import test_rma_performance
 from . import test_rma_policy_public
+from . import test_rma_i18n
