@@ -138,12 +138,12 @@ class TestRmaPortalFlow(RmaPortalCommon):
         # the default policy approves at once and says why
         self.assertEqual(rma.state, "approved")
         self.assertEqual(rma.decision, "approve")
-        self.assertTrue(rma.decision_explanation)
+        self.assertTrue(rma.decision_explanation_public)
         base = f"/my/returns/{rma.id}"
         page = self.url_open(base).text
         label = dict(rma._fields["decision"]._description_selection(self.env))["approve"]
         self.assertRegex(page, rf'class="o_rma_decision"[^>]*>\s*{re.escape(label)}\s*<')
-        self.assertIn(str(escape(rma.decision_explanation)), page)
+        self.assertIn(str(escape(rma.decision_explanation_public)), page)
         self.assertRegex(page, r'o_rma_step_done[^"]*" data-step="approved"')
         self.assertRegex(page, r'o_rma_step_todo[^"]*" data-step="received"')
         slip = self.url_open(f"{base}/slip", allow_redirects=False)
