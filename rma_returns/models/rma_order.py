@@ -144,7 +144,8 @@ class RmaOrder(models.Model):
         tracking=True,
         help="What the return policy decided when the return was submitted.",
     )
-    decision_explanation = fields.Text(readonly=True, copy=False)
+    # the shop's reasoning (limits, return rate): customers read decision_explanation_public
+    decision_explanation = fields.Text(readonly=True, copy=False, groups="base.group_user")
     reject_reason = fields.Text(copy=False, tracking=True)
     refund_timing = fields.Selection(
         REFUND_TIMINGS,

@@ -30,6 +30,7 @@ class RmaOrder(models.Model):
         readonly=True,
         copy=False,
         digits=(16, 1),
+        groups="base.group_user",
         help="Share of the value delivered to the customer that they returned, over the "
         "policy's period, when the return was evaluated.",
     )

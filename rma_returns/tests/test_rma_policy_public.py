@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .portal_common import RmaPortalCommon
@@ -58,3 +59,24 @@ class TestRmaPortalPublicExplanation(RmaPortalCommon):
         self.assertIn("Our team checks returns of this value in person.", page.text)
         self.assertNotIn("auto-approval limit", page.text)
         self.assertNotIn("50.00", page.text)
+
+    def test_customer_cannot_read_the_limits_through_the_orm(self):
+        """The web client's RPC reads as the portal user: the internal
+        explanation and the customer's return rate stay the shop's."""
+        policy = self.env.ref("rma_returns.rma_policy_default")
+        policy.write({"auto_approve_max_amount": 50.0})
+        self._login(self.portal_a)
+        reason = self.env.ref("rma_returns.rma_reason_wrong_size")
+        response = self._post_return(self.order_a, {self.line_a_boots: (1, reason, "refund")})
+        self.assertEqual(response.status_code, 303)
+        rma = self._returns_of(self.order_a)
+        self.assertIn("auto-approval limit", rma.decision_explanation)
+        as_customer = rma.with_user(self.portal_a)
+        self.assertEqual(as_customer.read(["decision"])[0]["decision"], "review")
+        self.assertIn(
+            "Our team checks returns of this value in person.",
+            as_customer.read(["decision_explanation_public"])[0]["decision_explanation_public"],
+        )
+        for fname in ("decision_explanation", "return_rate"):
+            with self.assertRaises(AccessError, msg=fname):
+                as_customer.read([fname])
