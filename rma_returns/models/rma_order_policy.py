@@ -315,13 +315,9 @@ class RmaOrder(models.Model):
         self.action_approve()
         return True
 
-    def _rma_photo_status(self):
-        """For the portal: does a return need a photo, and is one attached?
-
-        :return: {rma id: {"required": bool, "attached": bool,
-                  "products": [names of the products whose reason needs a photo]}}
-        """
-        images = dict(
+    def _rma_image_counts(self):
+        """{rma id: number of images attached}, one grouped read for the batch."""
+        return dict(
             self.env["ir.attachment"]
             .sudo()
             ._read_group(
@@ -334,6 +330,14 @@ class RmaOrder(models.Model):
                 ["__count"],
             )
         )
+
+    def _rma_photo_status(self):
+        """For the portal: does a return need a photo, and is one attached?
+
+        :return: {rma id: {"required": bool, "attached": bool,
+                  "products": [names of the products whose reason needs a photo]}}
+        """
+        images = self._rma_image_counts()
         result = {}
         for rma in self:
             needing = rma.line_ids.filtered("photo_required")

@@ -46,19 +46,7 @@ class RmaOrder(models.Model):
         lines = self.line_ids
         policy_of = self._rma_line_policies()
         periods = {policy.return_rate_days for policy in policy_of.values() if policy}
-        photos = dict(
-            self.env["ir.attachment"]
-            .sudo()
-            ._read_group(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("mimetype", "=like", "image/%"),
-                ],
-                ["res_id"],
-                ["__count"],
-            )
-        )
+        photos = self._rma_image_counts()
         insured = self.sale_order_id.sudo().filtered(
             lambda order: any(order.order_line.product_id.mapped("rma_return_insurance"))
         )
