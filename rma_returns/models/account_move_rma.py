@@ -31,12 +31,12 @@ class AccountMove(models.Model):
                 move.rma_refund_status = "reconciled"
 
     def _post(self, soft=True):
+        """Tell the returns their credit notes are posted (one entry point)."""
         posted = super()._post(soft=soft)
         rma_moves = posted.filtered("rma_order_id")
-        for rma in rma_moves.rma_order_id:
-            rma.sudo()._rma_after_refund_posted(
-                rma_moves.filtered(lambda m, r=rma: m.rma_order_id == r)
-            )
+        if rma_moves:
+            # whoever may post the move may let its return go on
+            rma_moves.rma_order_id.sudo()._rma_credit_notes_posted(rma_moves.sudo())
         return posted
 
 

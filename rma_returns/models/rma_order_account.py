@@ -2,49 +2,153 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools import float_is_zero, format_date
 
 
 class RmaOrder(models.Model):
+    """Money back: credit notes reversing the invoice lines, settlements of
+    exchanges, and refunds that the accounting refuses (blocked, retried)."""
+
     _inherit = "rma.order"
 
-    # === ACTION METHODS === #
-    def action_refund(self):
-        """Create (and post, per the return's setting) the credit notes still due:
-        approved returns refund what they ask for, received ones what came back."""
-        wrong = self.filtered(lambda r: r.state not in ("approved", "received", "done"))
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Only approved or received returns can be refunded: %(names)s.",
-                    names=", ".join(wrong.mapped("name")),
+    # === FIELDS === #
+    refund_blocked = fields.Boolean(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="A refund was due but could not be made: the reason says why; an "
+        "accountant is asked to fix the cause and refund again.",
+    )
+    refund_block_reason = fields.Text(readonly=True, copy=False, groups="base.group_user")
+    can_refund = fields.Boolean(
+        compute="_compute_can_refund",
+        help="A credit note or an exchange settlement is due now.",
+    )
+
+    # === COMPUTE METHODS === #
+    @api.depends(
+        "state",
+        "refund_timing",
+        "line_ids.qty_received",
+        "line_ids.qty_refunded",
+        "line_ids.resolution",
+    )
+    def _compute_can_refund(self):
+        """Something is due now: see _rma_nothing_to_refund_reason for why not."""
+        for rma in self:
+            rma.can_refund = not rma._rma_nothing_to_refund_reason()
+
+    # === STEPS === #
+    def _rma_refund_due(self):
+        """Step: make the credit notes the refund timing calls for now (on
+        approval; on receipt; after inspection, once every line is disposed of).
+        A refund that cannot be made never fails the step: the return shows the
+        reason and an accountant gets an activity (see _rma_block_refund)."""
+        due = self.filtered(
+            lambda r: (
+                r.refund_timing == "approval"
+                or (r.refund_timing == "receipt" and r.state in ("received", "done"))
+                or (
+                    r.refund_timing == "inspection"
+                    and r.state in ("received", "done")
+                    and not r.can_apply_disposition
                 )
             )
-        self._lock_for_update()
-        self._rma_refund(force=True)
-        self._rma_check_done()
-        return True
+        )
+        if not due:
+            return
+        # the chatter's tracking so far is kept whatever a rolled back refund does
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        try:
+            with self.env.cr.savepoint():
+                due._rma_refund()
+        except UserError:
+            for rma in due:
+                try:
+                    with self.env.cr.savepoint():
+                        rma._rma_refund()
+                except UserError as error:
+                    rma._rma_block_refund(error)
+                else:
+                    rma._rma_refund_unblock()
+        else:
+            due._rma_refund_unblock()
 
-    def action_done(self):
-        """Close the return: goods still waiting get their disposition (restock by
-        default), refunds still due are made, then every line must be resolved."""
-        todo = self._start_transition("done")
-        todo.line_ids._rma_apply_disposition()
-        todo._rma_refund(force=True)
-        for rma in todo:
-            reason = next(
-                (reason for line in rma.line_ids if (reason := line._rma_unresolved_reason())),
-                None,
+    def _rma_block_refund(self, error):
+        """The refund of this return cannot be made: say why, ask an accountant."""
+        self.ensure_one()
+        reason = error.args[0] if error.args else str(error)
+        self.sudo().write({"refund_blocked": True, "refund_block_reason": reason})
+        accountant = self._rma_accountant()
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=accountant.id,
+            summary=self.env._("Refund blocked: %(name)s", name=self.name),
+            note=reason,
+        )
+        self.message_post(
+            body=self.env._("The refund is blocked: %(reason)s", reason=reason),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _rma_refund_unblock(self):
+        blocked = self.filtered("refund_blocked")
+        if blocked:
+            blocked.sudo().write({"refund_blocked": False, "refund_block_reason": False})
+            blocked.sudo().activity_feedback(
+                ["mail.mail_activity_data_todo"],
+                feedback=self.env._("Refund made."),
             )
-            if reason:
-                raise UserError(
-                    self.env._(
-                        "%(name)s cannot be closed: %(reason)s", name=rma.name, reason=reason
-                    )
-                )
-        return super().action_done()
 
-    # === BUSINESS METHODS === #
+    def _rma_accountant(self):
+        """Who fixes a blocked refund: an accounting manager of the company, else
+        the return's responsible."""
+        self.ensure_one()
+        group = self.env.ref("account.group_account_manager", raise_if_not_found=False)
+        users = group.sudo().users if group else self.env["res.users"]
+        accountant = users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        ).sorted("id")[:1]
+        return accountant or self.user_id or self.env.user
+
+    def _rma_cancel_draft_credit_notes(self):
+        """Step of cancelling: draft credit notes go with the return (the agent
+        may cancel the return, whatever their accounting rights)."""
+        self.sudo().credit_note_ids.filtered(lambda m: m.state == "draft").button_cancel()
+
+    def _rma_is_refunded(self):
+        """Every refund line is credited for what is due (nothing more to do)."""
+        self.ensure_one()
+        lines = self._rma_returnable_lines().filtered(lambda line: line.resolution == "refund")
+        return bool(self.credit_note_ids) and not any(
+            line._rma_qty_to_refund(force=True) > 0 for line in lines
+        )
+
+    def _rma_nothing_to_refund_reason(self):
+        """Why nothing can be refunded now, or "" when something is due."""
+        self.ensure_one()
+        if self.state not in ("approved", "received", "done"):
+            return self.env._("the return is not approved.")
+        lines = self._rma_returnable_lines()
+        refund_lines = lines.filtered(lambda line: line.resolution == "refund")
+        exchanges = lines.filtered(lambda line: line.resolution == "exchange")
+        if exchanges and self._rma_prepare_exchange_settlements(force=True):
+            return ""
+        if not refund_lines:
+            return self.env._("no line is refunded: the goods are replaced or exchanged.")
+        if not refund_lines.filtered("invoice_line_id"):
+            return self.env._(
+                "the order is not invoiced: its invoicing is reduced by the return instead."
+            )
+        if any(line._rma_qty_to_refund(force=True) > 0 for line in refund_lines):
+            return ""
+        if not any(line.qty_received for line in refund_lines) and self.refund_timing != (
+            "approval"
+        ):
+            return self.env._("the goods are not received yet.")
+        return self.env._("everything due is already refunded.")
+
     def _rma_refund(self, force=False):
         """Credit notes reversing the original invoice lines for the quantities
         due, one per return and invoice, with the return's fees as separate
@@ -246,9 +350,9 @@ class RmaOrder(models.Model):
                     )
                 )
 
-    def _rma_after_refund_posted(self, moves):
+    def _rma_reconcile_credit_notes(self, moves):
         """Reconcile posted credit notes with their still unpaid invoice (a paid
-        invoice leaves the credit to the customer), then tell the customer."""
+        invoice leaves the credit to the customer)."""
         for move in moves.filtered(lambda m: m.move_type == "out_refund" and m.reversed_entry_id):
             invoice = move.reversed_entry_id
             if invoice.state != "posted" or invoice.currency_id.is_zero(invoice.amount_residual):
@@ -257,137 +361,3 @@ class RmaOrder(models.Model):
                 lambda aml: aml.account_id.account_type == "asset_receivable" and not aml.reconciled
             )
             receivable.reconcile()
-        if moves.filtered(lambda m: m.move_type == "out_refund"):
-            self._rma_notify("refunded")
-        self._rma_check_done()
-
-
-class RmaOrderLine(models.Model):
-    _inherit = "rma.order.line"
-
-    refund_line_ids = fields.One2many(
-        "account.move.line", "rma_line_id", string="Credit Note Lines", readonly=True
-    )
-    qty_refunded = fields.Float(
-        compute="_compute_qty_refunded",
-        store=True,
-        digits="Product Unit of Measure",
-        help="Quantity on credit notes (not cancelled), in the line's unit.",
-    )
-
-    @api.depends(
-        "refund_line_ids.quantity", "refund_line_ids.move_id.state", "refund_line_ids.move_type"
-    )
-    def _compute_qty_refunded(self):
-        """Quantity credited for this line on credit notes that are not cancelled."""
-        for line in self:
-            refunds = line.refund_line_ids.filtered(
-                lambda aml: aml.move_id.state != "cancel" and aml.move_id.move_type == "out_refund"
-            )
-            line.qty_refunded = sum(
-                aml.product_uom_id._compute_quantity(aml.quantity, line.product_uom_id)
-                for aml in refunds
-            )
-
-    def _rma_qty_to_refund(self, force=False):
-        """Quantity to credit now: the requested one when refunding on approval,
-        the received one otherwise; minus what is already credited."""
-        self.ensure_one()
-        rma = self.rma_id
-        if rma.refund_timing == "approval":
-            due = self.product_uom_qty
-        elif force or rma.state in ("received", "done"):
-            due = self.qty_received
-        else:
-            due = 0.0
-        if self.resolution == "exchange":
-            return 0.0
-        return max(due - self.qty_refunded, 0.0)
-
-    def _rma_prepare_refund_line_vals(self, qty):
-        """Credit note line: the original invoice line (price, discount, taxes,
-        account, analytic) for ``qty`` of this return line."""
-        self.ensure_one()
-        source = self.invoice_line_id
-        return {
-            "product_id": source.product_id.id,
-            "name": source.name,
-            "quantity": self.product_uom_id._compute_quantity(qty, source.product_uom_id),
-            "product_uom_id": source.product_uom_id.id,
-            "price_unit": source.price_unit,
-            "discount": source.discount,
-            "tax_ids": [Command.set(source.tax_ids.ids)],
-            "account_id": source.account_id.id,
-            "analytic_distribution": source.analytic_distribution,
-            "sale_line_ids": [Command.set(source.sale_line_ids.ids)],
-            "rma_line_id": self.id,
-        }
-
-    def _rma_exchange_difference(self):
-        """Untaxed price of the exchange product minus the returned one's, for
-        the line's quantity, in the order's currency (pricelist prices)."""
-        self.ensure_one()
-        order = self.rma_id.sale_order_id
-        sale_line = self.sale_line_id
-        old_unit = sale_line.price_unit * (1 - (sale_line.discount or 0.0) / 100.0)
-        if order.pricelist_id:
-            new_unit = order.pricelist_id._get_product_price(
-                self.exchange_product_id, self.product_uom_qty, currency=order.currency_id
-            )
-        else:
-            new_unit = self.exchange_product_id.lst_price
-        return self.currency_id.round((new_unit - old_unit) * self.product_uom_qty)
-
-    def _rma_unresolved_reason(self):
-        """Why the line is not resolved yet, or "" when it is."""
-        self.ensure_one()
-        if self.decision == "reject":
-            return ""
-        rounding = self.product_uom_id.rounding
-        open_moves = self.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-        if open_moves or float_is_zero(self.qty_received, precision_rounding=rounding):
-            return self.env._(
-                "%(product)s has not come back.", product=self.product_id.display_name
-            )
-        settlements = self.refund_line_ids.move_id.filtered(lambda m: m.state != "cancel")
-        if settlements.filtered(lambda m: m.state == "draft"):
-            return self.env._(
-                "post credit note or invoice %(moves)s.",
-                moves=", ".join(settlements.filtered(lambda m: m.state == "draft").mapped("name")),
-            )
-        if self.resolution == "refund":
-            sale_line = self.sale_line_id
-            if (
-                self.invoice_line_id
-                and float_compare(self.qty_refunded, self.qty_received, precision_rounding=rounding)
-                < 0
-                and float_compare(
-                    sale_line.qty_invoiced, 0.0, precision_rounding=sale_line.product_uom.rounding
-                )
-                > 0
-            ):
-                return self.env._(
-                    "%(product)s is not refunded yet.", product=self.product_id.display_name
-                )
-            return ""
-        if float_compare(self.qty_replaced, self.product_uom_qty, precision_rounding=rounding) < 0:
-            return self.env._(
-                "the %(kind)s of %(product)s is not delivered yet.",
-                kind=dict(self._fields["resolution"]._description_selection(self.env))[
-                    self.resolution
-                ].lower(),
-                product=self.product_id.display_name,
-            )
-        if (
-            self.resolution == "exchange"
-            and not settlements
-            and not self.currency_id.is_zero(self._rma_exchange_difference())
-        ):
-            return self.env._(
-                "the price difference of %(product)s is not settled.",
-                product=self.product_id.display_name,
-            )
-        return ""
-
-    def _rma_is_resolved(self):
-        return not self._rma_unresolved_reason()

@@ -136,21 +136,50 @@ class RmaOrderLine(models.Model):
             if line.invoice_line_id not in inv_lines:
                 line.invoice_line_id = inv_lines.sorted("id")[-1:]
 
-    @api.depends("move_ids.state", "move_ids.quantity", "move_ids.product_uom")
+    @api.depends(
+        "move_ids.state",
+        "move_ids.quantity",
+        "move_ids.product_uom",
+        "move_ids.location_dest_id",
+        "rma_id.warehouse_id.rma_return_location_id",
+    )
     def _compute_qty_received(self):
+        """Quantity that reached the return location: the last reception step."""
         for line in self:
-            qty = 0.0
-            for move in line.move_ids.filtered(lambda m: m.state == "done"):
-                qty += move.product_uom._compute_quantity(move.quantity, line.product_uom_id)
-            line.qty_received = qty
+            line.qty_received = sum(
+                move.product_uom._compute_quantity(move.quantity, line.product_uom_id)
+                for move in line._rma_arrived_moves()
+            )
 
-    @api.depends("state", "product_uom_qty", "qty_received")
-    def _compute_qty_pending(self):
+    def _rma_arrived_moves(self):
+        """Done moves of these lines that put goods in their return location
+        (the receipt in one step, the storage step otherwise)."""
+        moves = self.env["stock.move"]
         for line in self:
-            if line.state in OPEN_STATES:
-                line.qty_pending = max(line.product_uom_qty - line.qty_received, 0.0)
-            else:
+            location = line.rma_id.warehouse_id.rma_return_location_id
+            moves |= line.move_ids.filtered(
+                lambda m, loc=location: (
+                    m.state == "done"
+                    and loc
+                    and m.location_dest_id.parent_path.startswith(loc.parent_path)
+                )
+            )
+        return moves
+
+    @api.depends("state", "product_uom_qty", "move_ids.state", "move_ids.quantity")
+    def _compute_qty_pending(self):
+        """Requested quantity not yet taken back from the customer (the first
+        reception step lowers the sale line's delivered quantity)."""
+        for line in self:
+            if line.state not in OPEN_STATES:
                 line.qty_pending = 0.0
+                continue
+            back = sum(
+                move.product_uom._compute_quantity(move.quantity, line.product_uom_id)
+                for move in line.move_ids
+                if move.state == "done" and move.location_id.usage == "customer"
+            )
+            line.qty_pending = max(line.product_uom_qty - back, 0.0)
 
     @api.depends(
         "product_uom_qty",

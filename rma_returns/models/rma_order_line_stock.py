@@ -146,7 +146,8 @@ class RmaOrderLine(models.Model):
         if self.product_id.tracking == "none":
             return [(self.env["stock.lot"], self._rma_qty_to_dispose())]
         balance = defaultdict(float)
-        for moves, sign in ((self.move_ids, 1), (self.disposition_move_ids, -1)):
+        arrived = self._rma_arrived_moves()
+        for moves, sign in ((arrived, 1), (self.disposition_move_ids, -1)):
             for ml in moves.filtered(lambda m: m.state == "done").move_line_ids:
                 qty = ml.product_uom_id._compute_quantity(ml.quantity, self.product_uom_id)
                 balance[ml.lot_id] += sign * qty

@@ -26,7 +26,6 @@ class RmaOrder(models.Model):
         """Queue the customer e-mail about ``event`` (once per return and event,
         when the company's setting for it is on); a cron sends it shortly, so
         that no step waits for the rendering of an e-mail and its PDF."""
-        super()._rma_notify(event)
         if event == "draft":
             # a reopened return goes through the flow, and its e-mails, again
             self.sudo().filtered("rma_notified_events").rma_notified_events = False

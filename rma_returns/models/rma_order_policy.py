@@ -62,18 +62,13 @@ class RmaOrder(models.Model):
             rma.photo_required = status[rma.id]["required"]
             rma.has_photo = status[rma.id]["attached"]
 
-    # === CRUD METHODS === #
-    def _finish_transition(self, action):
-        """Leaving "submitted" closes the review activity of the returns."""
-        super()._finish_transition(action)
-        if action in ("approve", "reject", "cancel") and self:
-            self.activity_unlink([REVIEW_ACTIVITY])
-
     # === ACTION METHODS === #
     def action_rma_reevaluate(self):
         """Evaluate the returns again after edits (photo added, address or policy
         changed): a draft gets a preview of the decision, a submitted return gets
         the new decision applied (approved, to review again, or rejected)."""
+        self._rma_check_rights("approve")
+        self._lock_for_update()
         wrong = self.filtered(lambda r: r.state not in ("draft", "submitted"))
         if wrong:
             raise UserError(
@@ -103,11 +98,15 @@ class RmaOrder(models.Model):
         }
 
     # === BUSINESS METHODS === #
-    def _on_submit(self):
-        """Evaluate the submitted returns and apply the policy's decision."""
-        super()._on_submit()
-        if self and not self.env.context.get("rma_skip_policy"):
+    def _rma_apply_policy(self):
+        """Step of submitting: evaluate the returns and apply the decision."""
+        if self:
             self._rma_apply_evaluation(self._rma_evaluate())
+
+    def _rma_close_review(self):
+        """Step of leaving "submitted": the review activities are done."""
+        if self:
+            self.activity_unlink([REVIEW_ACTIVITY])
 
     def _rma_apply_evaluation(self, results, transition=True):
         """Store the evaluation ``results`` (see _rma_evaluate) on the returns and
@@ -155,7 +154,7 @@ class RmaOrder(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        self.filtered(lambda r: r.decision == "reject").action_reject()
+        self.filtered(lambda r: r.decision == "reject")._rma_reject()
         self.filtered(lambda r: r.decision == "review")._rma_schedule_review()
         self.filtered(lambda r: r.decision == "approve")._rma_auto_approve()
 
@@ -169,7 +168,7 @@ class RmaOrder(models.Model):
         """
         try:
             with self.env.cr.savepoint():
-                self.action_approve()
+                self._rma_approve()
         except UserError:
             self._rma_auto_approve_one_by_one()
 
@@ -179,7 +178,7 @@ class RmaOrder(models.Model):
         for rma in self:
             try:
                 with self.env.cr.savepoint():
-                    rma.action_approve()
+                    rma._rma_approve()
             except UserError as error:
                 rma._rma_review_after_failed_approval(error)
 
@@ -270,6 +269,7 @@ class RmaOrder(models.Model):
                     names=", ".join(wrong.mapped("name")),
                 )
             )
+        self._lock_for_update()
         label = dict(DECISIONS)[decision]
         note = self.env._(
             "Overridden by %(user)s: %(decision)s. %(reason)s",
@@ -307,12 +307,12 @@ class RmaOrder(models.Model):
         self.line_ids.write({"decision": decision})
         if decision == "reject":
             self.write({"reject_reason": reason})
-            self.action_reject()
+            self.filtered(lambda r: r.state == "submitted")._rma_reject()
             return True
         rejected = self.filtered(lambda r: r.state == "rejected")
-        rejected.action_draft()
-        rejected.with_context(rma_skip_policy=True).action_submit()
-        self.action_approve()
+        rejected._rma_reset()
+        rejected._rma_submit(evaluate=False)
+        self._rma_approve()
         return True
 
     def _rma_image_counts(self):

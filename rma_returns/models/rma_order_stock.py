@@ -32,6 +32,13 @@ class RmaOrder(models.Model):
         "when both have coordinates.",
     )
     replacement_picking_count = fields.Integer(compute="_compute_replacement_picking_count")
+    inspection_required = fields.Boolean(
+        compute="_compute_inspection_required",
+        store=True,
+        help="Received goods wait in the return location until someone inspects "
+        "them and applies the dispositions (refund after inspection, or a warehouse "
+        "that inspects returns). Otherwise the dispositions apply on arrival.",
+    )
     can_apply_disposition = fields.Boolean(
         compute="_compute_can_apply_disposition",
         help="Received goods are waiting for their disposition.",
@@ -46,141 +53,79 @@ class RmaOrder(models.Model):
                 rma.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
             )
 
+    @api.depends("refund_timing", "warehouse_id.rma_inspect_returns")
+    def _compute_inspection_required(self):
+        """Refunding after inspection, or a warehouse that inspects every return."""
+        for rma in self:
+            rma.inspection_required = (
+                rma.refund_timing == "inspection" or rma.warehouse_id.rma_inspect_returns
+            )
+
     @api.depends("state", "line_ids.qty_received", "line_ids.qty_disposed")
     def _compute_can_apply_disposition(self):
         """True when some received quantity has no disposition yet."""
         for rma in self:
-            rma.can_apply_disposition = rma.state in ("approved", "received", "done") and any(
+            rma.can_apply_disposition = rma.state in ("approved", "received") and any(
                 line._rma_qty_to_dispose() > 0 for line in rma.line_ids
             )
 
     # === CRUD METHODS === #
     def write(self, vals):
-        if "warehouse_id" in vals and not self.env.context.get("rma_auto_route"):
-            locked = self.filtered(
-                lambda r: (
-                    r.state not in ("draft", "submitted")
-                    and r.warehouse_id.id != vals["warehouse_id"]
-                )
-            )
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "The return warehouse of %(names)s cannot change any more: the "
-                        "return is already approved and its receipt exists.",
-                        names=", ".join(locked.mapped("name")),
-                    )
-                )
-            res = super().write(vals)
-            for rma in self:
-                rma.with_context(rma_auto_route=True).write(
-                    rma._rma_route_vals(rma.warehouse_id, "manual")
-                )
-            return res
-        return super().write(vals)
-
-    # === ACTION METHODS === #
-    def action_receive(self):
-        """Receive the goods: validates the pending return transfers for the full
-        quantity (as the warehouse would), then approved → received."""
-        todo = self._start_transition("receive")
-        todo._rma_pending_receipts().with_context(rma_receiving=True)._rma_validate_full()
-        res = super().action_receive()
-        todo._on_receive()
-        return res
-
-    def action_cancel(self):
-        """Withdraw the return; an approved one also cancels its open transfers and
-        draft credit notes, and is refused once goods came back or money moved."""
-        todo = self._start_transition("cancel")
-        approved = todo.filtered(lambda r: r.state == "approved")
-        received = approved.filtered(
+        """An agent choosing the warehouse by hand: recorded as the manual rule,
+        refused once the return's receipt exists. Routing writes its own rule."""
+        if "warehouse_id" not in vals or "warehouse_rule" in vals:
+            return super().write(vals)
+        locked = self.filtered(
             lambda r: (
-                any(p.state == "done" for p in r.picking_ids)
-                or any(line.qty_received for line in r.line_ids)
+                r.state not in ("draft", "submitted") and r.warehouse_id.id != vals["warehouse_id"]
             )
         )
-        if received:
+        if locked:
             raise UserError(
                 self.env._(
-                    "%(names)s cannot be cancelled: goods were already received or "
-                    "shipped. Finish the return instead.",
-                    names=", ".join(received.mapped("name")),
+                    "The return warehouse of %(names)s cannot change any more: the "
+                    "return is already approved and its receipt exists.",
+                    names=", ".join(locked.mapped("name")),
                 )
             )
-        posted = approved.credit_note_ids.filtered(lambda m: m.state == "posted")
-        if posted:
-            raise UserError(
-                self.env._(
-                    "%(names)s cannot be cancelled: credit note %(moves)s is posted. "
-                    "Reverse it first.",
-                    names=", ".join(posted.rma_order_id.mapped("name")),
-                    moves=", ".join(posted.mapped("name")),
-                )
-            )
-        approved.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
-        approved.credit_note_ids.filtered(lambda m: m.state == "draft").button_cancel()
-        return super().action_cancel()
+        res = super().write(vals)
+        for rma in self:
+            rma.write(rma._rma_route_vals(rma.warehouse_id, "manual"))
+        return res
 
+    # === ACTION METHODS === #
     def action_view_replacements(self):
         pickings = self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
         return self._open_records(pickings, self.env._("Replacements"))
 
-    def action_apply_disposition(self):
-        """Move the received goods where each line's disposition says (restock,
-        scrap, refurbish, return to vendor); refunds after inspection follow."""
-        wrong = self.filtered(lambda r: r.state not in ("approved", "received", "done"))
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Goods of %(names)s have not been received.",
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
-        self._lock_for_update()
-        self.line_ids._rma_apply_disposition()
-        self._on_disposition()
-        return True
+    # === STEPS === #
+    def _rma_pending_transfers(self):
+        """Reception transfers of these returns (receipt, quality control,
+        storage) still waiting to be validated."""
+        return self.line_ids.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+        ).picking_id
 
-    # === BUSINESS METHODS === #
-    def _on_submit(self):
-        """Propose the nearest warehouse as soon as the return is submitted, so
-        that an agent can override it before approval."""
-        res = super()._on_submit()
-        self._rma_route_warehouses(raise_if_none=False)
-        return res
-
-    def _on_approve(self):
-        """Everything approval triggers, in the caller's transaction: routing,
-        return transfers, replacements and exchanges, fast refunds."""
-        res = super()._on_approve()
-        todo = self.filtered(lambda r: r.state == "approved")
-        if not todo:
-            return res
-        todo._rma_route_warehouses()
-        todo.warehouse_id._rma_check_ready()
-        todo._rma_create_return_pickings()
-        todo._rma_create_replacements()
-        todo.filtered(lambda r: r.refund_timing == "approval")._rma_refund()
-        return res
-
-    def _on_receive(self):
-        """Run after the goods are received: refunds on receipt, then closing."""
-        received = self.filtered(lambda r: r.state == "received")
-        received.filtered(lambda r: r.refund_timing == "receipt")._rma_refund()
-        received._rma_check_done()
-
-    def _on_disposition(self):
-        """Run after dispositions: refunds after inspection, then closing."""
-        done_inspecting = self.filtered(
-            lambda r: (
-                r.state == "received"
-                and r.refund_timing == "inspection"
-                and not any(line._rma_qty_to_dispose() > 0 for line in r.line_ids)
-            )
+    def _rma_goods_arrived(self):
+        """True when no reception step is pending and goods reached the return
+        location (the last step is done)."""
+        self.ensure_one()
+        lines = self._rma_returnable_lines()
+        return (
+            bool(lines)
+            and not lines.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            and any(line.qty_received for line in lines)
         )
-        done_inspecting._rma_refund()
-        self._rma_check_done()
+
+    def _rma_dispose_uninspected(self):
+        """Goods of returns that need no inspection go where their disposition
+        says (restock by default) as soon as they reach the return location."""
+        self.filtered(
+            lambda r: r.state in ("approved", "received") and not r.inspection_required
+        ).line_ids._rma_apply_disposition()
+
+    def _rma_cancel_transfers(self):
+        self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
 
     def _rma_route_vals(self, warehouse, rule, distance=None):
         """Values recording the warehouse, why it was chosen and how far it is."""
@@ -229,9 +174,7 @@ class RmaOrder(models.Model):
                         name=rma.name,
                     )
                 )
-            rma.with_context(rma_auto_route=True).write(
-                rma._rma_route_vals(warehouse, rule, distance)
-            )
+            rma.write(rma._rma_route_vals(warehouse, rule, distance))
 
     def _rma_returnable_lines(self):
         """Lines that come back: not rejected by the policy."""
@@ -372,12 +315,3 @@ class RmaOrder(models.Model):
             moves.filtered(lambda m, g=group: m.group_id == g).picking_id.write(
                 {"rma_order_id": rma.id}
             )
-
-    def _rma_check_done(self):
-        """Close the received returns whose lines are all resolved."""
-        ready = self.filtered(
-            lambda r: r.state == "received" and all(line._rma_is_resolved() for line in r.line_ids)
-        )
-        if ready:
-            ready._start_transition("done")
-            ready._finish_transition("done")

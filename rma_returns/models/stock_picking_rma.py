@@ -6,33 +6,18 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     def _action_done(self):
-        """Check returned lots, then let validated return receipts and
-        replacement deliveries drive their returns."""
+        """Check returned lots, then tell the returns which of their moves are
+        done (one entry point: reception steps and replacements)."""
         self.move_ids._rma_check_returned_lots()
         res = super()._action_done()
-        done = self.filtered(lambda p: p.state == "done" and p.rma_order_id)
-        if done:
-            done._rma_after_done()
-        return res
-
-    def _rma_after_done(self):
-        rmas = self.rma_order_id.sudo()
-        receipts = self.filtered(lambda p: p.picking_type_code == "incoming")
-        received = receipts.rma_order_id.sudo().filtered(
-            lambda r: r.state == "approved" and not r._rma_pending_receipts()
+        moves = self.move_ids.filtered(
+            lambda m: m.state == "done" and (m.rma_line_id or m.rma_replacement_line_id)
         )
-        if received and not self.env.context.get("rma_receiving"):
-            received.action_receive()
-        shipped = self.move_ids.filtered(
-            lambda m: (
-                m.state == "done"
-                and m.rma_replacement_line_id
-                and m.location_dest_id.usage == "customer"
-            )
-        ).rma_replacement_line_id.rma_id.sudo()
-        if shipped:
-            shipped._rma_notify("replacement_shipped")
-        (rmas - received)._rma_check_done()
+        if moves:
+            rmas = moves.rma_line_id.rma_id | moves.rma_replacement_line_id.rma_id
+            # the user validated the transfer with their own stock rights
+            rmas.sudo()._rma_moves_done(moves.sudo())
+        return res
 
     def _create_backorder(self, backorder_moves=None):
         backorders = super()._create_backorder(backorder_moves=backorder_moves)
@@ -102,7 +87,11 @@ class StockMove(models.Model):
 
     def _rma_check_returned_lots(self):
         """A returned lot or serial number must be one that was delivered."""
-        for move in self.filtered(lambda m: m.rma_line_id and m.product_id.tracking != "none"):
+        for move in self.filtered(
+            lambda m: (
+                m.rma_line_id and m.origin_returned_move_id and m.product_id.tracking != "none"
+            )
+        ):
             delivered = move.origin_returned_move_id.move_line_ids.lot_id
             wrong = move.move_line_ids.filtered(lambda ml: ml.quantity and ml.lot_id).lot_id
             wrong -= delivered
@@ -117,9 +106,30 @@ class StockMove(models.Model):
                     )
                 )
 
+    def _search_picking_for_assignation_domain(self):
+        """A return's reception steps only share transfers with the same return."""
+        domain = super()._search_picking_for_assignation_domain()
+        if self.rma_line_id:
+            domain += [("rma_order_id", "=", self.rma_line_id.rma_id.id)]
+        return domain
+
+    def _get_new_picking_values(self):
+        vals = super()._get_new_picking_values()
+        rmas = self.rma_line_id.rma_id
+        if len(rmas) == 1:
+            vals["rma_order_id"] = rmas.id
+        return vals
+
 
 class StockRule(models.Model):
     _inherit = "stock.rule"
 
     def _get_custom_move_fields(self):
         return [*super()._get_custom_move_fields(), "rma_replacement_line_id"]
+
+    def _push_prepare_move_copy_values(self, move_to_copy, new_date):
+        """The quality-control and storage steps of a return stay its moves."""
+        vals = super()._push_prepare_move_copy_values(move_to_copy, new_date)
+        if move_to_copy.rma_line_id:
+            vals["rma_line_id"] = move_to_copy.rma_line_id.id
+        return vals

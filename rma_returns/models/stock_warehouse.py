@@ -85,6 +85,12 @@ class StockWarehouse(models.Model):
         domain="[('usage', '=', 'internal')]",
         help="Where goods sent to refurbishment go.",
     )
+    rma_inspect_returns = fields.Boolean(
+        string="Inspect Returns",
+        help="Returned goods wait in the return location until someone inspects "
+        "them and applies their dispositions. Otherwise they are restocked (or "
+        "scrapped, refurbished, sent to the vendor, as each line says) on arrival.",
+    )
 
     # === CRUD METHODS === #
     @api.model_create_multi

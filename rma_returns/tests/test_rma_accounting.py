@@ -82,33 +82,61 @@ class TestRmaLockDates(RmaFlowCommon):
         self.assertAlmostEqual(invoice.amount_residual, invoice.amount_total / 2)
         self.assertEqual(rma.state, "done")
 
-    def test_locked_today_fails_on_receipt_and_creates_nothing(self):
+    def test_locked_today_receipt_goes_through_and_refund_is_blocked(self):
+        """The warehouse never waits for accounting: the clerk receives the
+        goods, the refund waits with its reason, an accountant retries it."""
+        clerk = new_test_user(
+            self.env, login="rma_lock_clerk", groups="base.group_user,stock.group_stock_user"
+        )
+        billing = new_test_user(
+            self.env,
+            login="rma_lock_billing",
+            groups="base.group_user,account.group_account_invoice",
+        )
         order = self._create_order([(self.product_a, 2.0)])
+        invoice = order.invoice_ids
         rma = self._approve(self._create_rma(order, {self.product_a: 1.0}))
         receipt = self._receipt(rma)
-        moves_before = self.env["account.move"].search_count([])
-        self.company.sale_lock_date = fields.Date.context_today(self.env.user)
-        with self.assertRaisesRegex(UserError, r"(?s)credit note of .*locked.*lock date before"):
-            rma.action_receive()
-        self.assertEqual(rma.state, "approved")
-        self.assertEqual(receipt.state, "assigned", "the receipt is rolled back too")
-        self.assertFalse(rma.credit_note_ids)
-        self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+        today = fields.Date.context_today(self.env.user)
+        self.company.sale_lock_date = today
+        receipt = receipt.with_user(clerk)
+        for move in receipt.move_ids:
+            move.quantity = move.product_uom_qty
+        receipt.move_ids.picked = True
+        receipt.button_validate()
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(rma.state, "received", "goods received despite the lock")
+        self.assertEqual(rma.line_ids.qty_disposed, 1.0, "restocked all the same")
+        self.assertTrue(rma.refund_blocked)
+        self.assertRegex(rma.refund_block_reason, r"(?s)locked.*lock date before")
+        self.assertFalse(rma.credit_note_ids.filtered(lambda m: m.state != "cancel"))
+        activity = rma.activity_ids.filtered(lambda a: "Refund blocked" in (a.summary or ""))
+        self.assertEqual(len(activity), 1, "an accountant is asked to act")
+        self.assertEqual(order.order_line.qty_delivered, 1.0)
 
-    def test_locked_today_fails_on_approval_and_creates_nothing(self):
+        with self.assertRaisesRegex(UserError, "locked"):
+            rma.with_user(billing).action_refund()
+        self.company.sale_lock_date = today - timedelta(days=1)
+        rma.with_user(billing).action_refund()
+        self.assertFalse(rma.refund_blocked)
+        self.assertFalse(rma.activity_ids.filtered(lambda a: "Refund blocked" in (a.summary or "")))
+        self.assertEqual(rma.credit_note_ids.state, "posted")
+        self.assertAlmostEqual(invoice.amount_residual, invoice.amount_total / 2)
+        self.assertEqual(rma.state, "done")
+
+    def test_locked_today_approval_goes_through_and_refund_is_blocked(self):
         self.policy.write({"auto_approve": False, "refund_timing": "approval"})
         order = self._create_order([(self.product_a, 2.0)])
         rma = self._create_rma(order, {self.product_a: 1.0}).with_user(self.agent)
         rma.action_submit()
         rma.refund_timing = "approval"
         self.company.sale_lock_date = fields.Date.context_today(self.env.user)
-        pickings_before = self.env["stock.picking"].search_count([])
-        with self.assertRaisesRegex(UserError, "accounting period is locked"):
-            rma.action_approve()
-        self.assertEqual(rma.state, "submitted")
-        self.assertFalse(rma.picking_ids)
+        rma.action_approve()
+        self.assertEqual(rma.state, "approved")
+        self.assertEqual(len(self._receipt(rma)), 1, "the goods can come back")
+        self.assertTrue(rma.refund_blocked)
+        self.assertIn("locked", rma.refund_block_reason)
         self.assertFalse(rma.credit_note_ids)
-        self.assertEqual(self.env["stock.picking"].search_count([]), pickings_before)
 
 
 @tagged("post_install", "-at_install")

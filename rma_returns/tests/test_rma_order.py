@@ -269,8 +269,20 @@ class TestRmaTransitions(RmaCommon):
         self.assertEqual((first | second).mapped("state"), ["submitted", "submitted"])
         second.action_approve()
         with self.assertRaisesRegex(UserError, first.name):
-            (first | second).action_receive()
-        self.assertEqual(second.state, "approved", "a refused batch changes nothing")
+            first.action_receive()
+        result = (first | second).action_receive()
+        self.assertEqual(second.state, "received", "the batch does what it can")
+        self.assertEqual(first.state, "submitted")
+        self.assertIn(first.name, result["params"]["message"], "the others are named")
+        self.assertNotIn(second.name, result["params"]["message"])
+        third = self._new_rma()
+        third.action_submit()
+        result = (first | second | third).action_approve()
+        self.assertIs(result, True, "received is past approved: skipped")
+        self.assertEqual((first | third).mapped("state"), ["approved", "approved"])
+        self.assertEqual(second.state, "received")
+        with self.assertRaisesRegex(UserError, "not possible"):
+            (first | third).action_draft()
 
     def test_submit_needs_lines(self):
         rma = self.env["rma.order"].create({"sale_order_id": self.order.id})

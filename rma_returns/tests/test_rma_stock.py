@@ -148,6 +148,8 @@ class TestRmaReverseMoves(RmaFlowCommon):
         self.assertEqual(self._qty_in(self.product_a, self.warehouse), shipped_from)
 
     def test_three_step_reception_then_restock(self):
+        """Received only when the storage step puts the goods in the return
+        location; every step is a transfer of the return."""
         self.lyon.reception_steps = "three_steps"
         self.assertEqual(
             self.lyon.rma_return_type_id.default_location_dest_id, self.lyon.wh_input_stock_loc_id
@@ -158,29 +160,87 @@ class TestRmaReverseMoves(RmaFlowCommon):
         receipt = self._receipt(rma)
         self.assertEqual(receipt.location_dest_id, self.lyon.wh_input_stock_loc_id)
         self._validate(receipt)
-        self.assertEqual(rma.state, "received")
-        self.assertEqual(order.order_line.qty_delivered, 0.0)
-        quality = (
-            self.env["stock.move"]
-            .search([("move_orig_ids", "in", receipt.move_ids.ids)])
-            .picking_id
-        )
-        self.assertEqual(quality.picking_type_id, self.lyon.qc_type_id)
-        with self.assertRaisesRegex(UserError, "storage step"):
-            rma.action_apply_disposition()
+        self.assertEqual(rma.state, "approved", "the goods are only at Input")
+        self.assertEqual(rma.line_ids.qty_received, 0.0)
+        self.assertEqual(order.order_line.qty_delivered, 0.0, "back from the customer")
+        quality = rma.picking_ids - receipt
+        self.assertEqual(quality.picking_type_id, self.lyon.qc_type_id, "linked to the return")
+        self.assertEqual(quality.rma_order_id, rma)
+        self.assertFalse(rma.credit_note_ids)
         self._validate(quality)
-        storage = (
-            self.env["stock.move"]
-            .search([("move_orig_ids", "in", quality.move_ids.ids)])
-            .picking_id
-        )
+        self.assertEqual(rma.state, "approved", "the goods are in quality control")
+        storage = rma.picking_ids - receipt - quality
+        self.assertEqual(storage.picking_type_id, self.lyon.store_type_id)
         self.assertEqual(storage.location_dest_id, self.lyon.rma_return_location_id)
         self._validate(storage)
-        rma.action_apply_disposition()
+        self.assertEqual(rma.state, "received")
+        self.assertEqual(rma.line_ids.qty_received, 3.0)
+        self.assertTrue(rma.inspection_required)
+        self.assertTrue(rma.can_apply_disposition, "waits for inspection")
+        self.assertFalse(rma.credit_note_ids, "refunded after inspection")
+        rma.with_user(self.agent).action_apply_disposition()
         stock = self.product_a.with_context(location=self.lyon.lot_stock_id.id).qty_available
         self.assertEqual(stock, 3.0, "restocked into sellable stock")
         self.assertEqual(rma.state, "done")
         self.assertEqual(rma.credit_note_ids.state, "posted")
+
+    def test_two_step_reception_received_at_the_end(self):
+        self.lyon.reception_steps = "two_steps"
+        order = self._create_order([(self.product_a, 2.0)])
+        rma = self._approve(self._create_rma(order, {self.product_a: 2.0}))
+        receipt = self._receipt(rma)
+        self._validate(receipt)
+        self.assertEqual(rma.state, "approved")
+        self.assertFalse(rma.credit_note_ids, "not refunded while the goods sit at Input")
+        storage = rma.picking_ids - receipt
+        self.assertEqual(storage.location_dest_id, self.lyon.rma_return_location_id)
+        self._validate(storage)
+        self.assertEqual(rma.state, "done", "received, restocked, refunded on receipt")
+        self.assertEqual(self._qty_in(self.product_a, self.lyon), 2.0)
+        self.assertFalse(self.lyon.rma_return_location_id.quant_ids.filtered("quantity"))
+        self.assertEqual(rma.credit_note_ids.state, "posted")
+
+    def test_mark_received_runs_every_reception_step(self):
+        self.lyon.reception_steps = "three_steps"
+        order = self._create_order([(self.product_a, 1.0)])
+        rma = self._approve(self._create_rma(order, {self.product_a: 1.0}))
+        rma.action_receive()
+        self.assertEqual(len(rma.picking_ids), 3)
+        self.assertEqual(set(rma.picking_ids.mapped("state")), {"done"})
+        self.assertEqual(rma.state, "done")
+
+    def test_one_step_receipt_restocks_without_inspection(self):
+        order = self._create_order([(self.product_a, 2.0)])
+        rma = self._approve(self._create_rma(order, {self.product_a: 2.0}))
+        self.assertFalse(rma.inspection_required)
+        self._validate(self._receipt(rma))
+        self.assertEqual(rma.state, "done")
+        self.assertEqual(rma.line_ids.qty_disposed, 2.0)
+        self.assertEqual(self._qty_in(self.product_a, self.lyon), 2.0)
+        self.assertFalse(self.lyon.rma_return_location_id.quant_ids.filtered("quantity"))
+        self.assertFalse(rma.can_apply_disposition, "no Apply Disposition on a done return")
+        free = self.product_a.with_context(warehouse_id=self.lyon.id).free_qty
+        self.assertEqual(free, 2.0, "sellable: the goods can be reserved")
+
+    def test_warehouse_that_inspects_keeps_the_goods_waiting(self):
+        self.lyon.rma_inspect_returns = True
+        order = self._create_order([(self.product_a, 2.0)])
+        rma = self._approve(self._create_rma(order, {self.product_a: 2.0}))
+        self.assertTrue(rma.inspection_required)
+        self._validate(self._receipt(rma))
+        self.assertEqual(rma.state, "received", "waits for inspection")
+        self.assertTrue(rma.can_apply_disposition)
+        self.assertEqual(rma.credit_note_ids.state, "posted", "refunded on receipt")
+        returns_loc = self.lyon.rma_return_location_id
+        self.assertEqual(sum(returns_loc.quant_ids.mapped("quantity")), 2.0)
+        self.assertIn(
+            rma, self.env["rma.order"].search([("inspection_required", "=", True)]), "filterable"
+        )
+        rma.line_ids.disposition = "scrap"
+        rma.with_user(self.agent).action_apply_disposition()
+        self.assertEqual(rma.state, "done")
+        self.assertFalse(returns_loc.quant_ids.filtered("quantity"))
+        self.assertEqual(self._qty_in(self.product_a, self.lyon), 0.0, "scrapped, not restocked")
 
     def test_returned_lot_must_have_been_delivered(self):
         product = self._create_product("Serial Drill", 200.0)
@@ -285,7 +345,9 @@ class TestRmaApprovalSafety(RmaFlowCommon):
         order = self._create_order([(self.product_a, 2.0)])
         rma = self._approve(self._create_rma(order, {self.product_a: 2.0}))
         rma.refund_timing = "approval"
-        rma._on_approve()
+        rma._rma_create_return_pickings()
+        rma._rma_create_replacements()
+        rma._rma_refund_due()
         rma.action_approve()
         rma.action_refund()
         self.assertEqual(len(rma.picking_ids), 1)
