@@ -144,3 +144,25 @@ class TestRmaMenus(RmaCommon):
         self.assertEqual(len(apps), 1, "the Returns block shows whatever else is installed")
         self.assertEqual(apps[0].get("string"), "Returns")
         self.assertTrue(apps[0].xpath(".//field[@name='rma_notify_approved']"))
+
+    # --- kanban ---
+    def test_kanban_folds_closed_states(self):
+        self._create_rma(self.order, {self.product_a: 1.0})
+        groups = (
+            self.env["rma.order"]
+            .with_user(self.agent)
+            .web_read_group([], ["state"], ["state"], lazy=True)["groups"]
+        )
+        folded = {group["state"]: group.get("__fold") for group in groups}
+        self.assertEqual(
+            folded,
+            {
+                "draft": False,
+                "submitted": False,
+                "approved": False,
+                "received": False,
+                "done": True,
+                "rejected": True,
+                "cancelled": True,
+            },
+        )
