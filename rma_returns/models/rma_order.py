@@ -16,6 +16,8 @@ RMA_STATES = [
 RMA_READERS = "rma_returns.group_rma_user,account.group_account_invoice,stock.group_stock_user"
 # States in which a return still holds on to the quantities it asks for.
 OPEN_STATES = ("draft", "submitted", "approved", "received")
+# States whose kanban column is folded: nothing left to do there.
+CLOSED_STATES = ("done", "rejected", "cancelled")
 
 DECISIONS = [("approve", "Approve"), ("review", "To Review"), ("reject", "Reject")]
 REFUND_TIMINGS = [
@@ -265,6 +267,20 @@ class RmaOrder(models.Model):
     @api.model
     def _group_expand_state(self, states, domain):
         return [key for key, _label in RMA_STATES]
+
+    @api.model
+    def _read_group_fill_results(
+        self, domain, groupby, annoted_aggregates, read_group_result, read_group_order=None
+    ):
+        """Fold the closed states' kanban columns, as a stage's ``fold`` does for
+        a many2one: Odoo fills ``__fold`` only for relational groups."""
+        result = super()._read_group_fill_results(
+            domain, groupby, annoted_aggregates, read_group_result, read_group_order
+        )
+        if groupby == "state":
+            for row in result:
+                row["__fold"] = row["state"] in CLOSED_STATES
+        return result
 
     # === CRUD METHODS === #
     @api.model_create_multi

@@ -144,7 +144,7 @@ class TestRmaScan(RmaCommon, HttpCase):
     def test_menus_open_the_scan_station(self):
         action = self.env.ref("rma_returns.rma_scan_station_action")
         self.assertEqual((action.type, action.url), ("ir.actions.act_url", "/rma/scan"))
-        for menu in ("rma_scan_wizard_menu_stock", "rma_scan_wizard_menu_sale"):
+        for menu in ("rma_scan_wizard_menu_stock", "rma_scan_menu"):
             self.assertEqual(self.env.ref(f"rma_returns.{menu}").action, action)
 
     def test_station_is_a_form_that_enter_submits(self):
