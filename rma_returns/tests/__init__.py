@@ -17,3 +17,4 @@ from . import test_rma_disposition
 from . import test_rma_performance
 from . import test_rma_policy_public
 from . import test_rma_i18n
+from . import test_rma_concurrency
