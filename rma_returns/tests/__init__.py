@@ -18,3 +18,4 @@ from . import test_rma_performance
 from . import test_rma_policy_public
 from . import test_rma_i18n
 from . import test_rma_concurrency
+from . import test_rma_routing
