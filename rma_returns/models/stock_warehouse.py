@@ -89,9 +89,18 @@ class StockWarehouse(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if vals.get("rma_accept_returns") or "reception_steps" in vals:
+        if vals.get("rma_accept_returns") or vals.get("active") or "reception_steps" in vals:
             self.filtered("rma_accept_returns")._rma_setup_returns()
         return res
+
+    # === ACTION METHODS === #
+    def action_rma_setup_returns(self):
+        """Button "Repair Return Setup": recreate what is missing of the return
+        location, operation type and route of these warehouses and restore what
+        was archived (who may edit the warehouse may repair it)."""
+        self.check_access("write")
+        self.filtered("rma_accept_returns")._rma_setup_returns()
+        return True
 
     # === BUSINESS METHODS === #
     @api.model
@@ -109,8 +118,11 @@ class StockWarehouse(models.Model):
 
     def _rma_setup_returns(self):
         """Create (or bring up to date) the return location, operation type and
-        multi-step route of these warehouses. Normal receipts are left alone."""
+        multi-step route of these warehouses, restoring those that were archived.
+        Normal receipts are left alone."""
         customer_loc = self.env.ref("stock.stock_location_customers")
+        self.rma_return_location_id.filtered(lambda loc: not loc.active).active = True
+        self.rma_return_type_id.filtered(lambda t: not t.active).active = True
         missing_loc = self.filtered(lambda w: not w.rma_return_location_id)
         locations = self.env["stock.location"].create(
             [
@@ -176,6 +188,7 @@ class StockWarehouse(models.Model):
         """One route per warehouse, only used by return moves (set on the move),
         whose push rules follow the warehouse's reception steps."""
         Route = self.env["stock.route"].sudo()
+        self.rma_return_route_id.sudo().filtered(lambda r: not r.active).active = True
         missing = self.filtered(lambda w: not w.rma_return_route_id)
         routes = Route.create(
             [
@@ -225,23 +238,40 @@ class StockWarehouse(models.Model):
                 )
         self.env["stock.rule"].sudo().create(vals_list)
 
+    def _rma_setup_problem(self):
+        """What stops this warehouse from receiving returns, in a sentence, or ""."""
+        self.ensure_one()
+        location, picking_type = self.rma_return_location_id, self.rma_return_type_id
+        route = self.rma_return_route_id.sudo()
+        if not location:
+            return self.env._("it has no return location")
+        if not location.active:
+            return self.env._(
+                "its return location %(location)s is archived", location=location.complete_name
+            )
+        if not picking_type:
+            return self.env._("it has no return operation type")
+        if not picking_type.active:
+            return self.env._(
+                "its return operation type %(type)s is archived", type=picking_type.display_name
+            )
+        if self._rma_return_route_rules() and not route.active:
+            return self.env._("its return route %(route)s is archived", route=route.display_name)
+        return ""
+
     def _rma_check_ready(self):
-        """Raise a UserError naming what to fix on warehouses that cannot take returns."""
+        """Raise a UserError saying what is wrong with warehouses that cannot take
+        returns, and how to repair them."""
         for wh in self:
-            if not wh.rma_return_location_id or not wh.rma_return_location_id.active:
+            problem = wh._rma_setup_problem()
+            if problem:
                 raise UserError(
                     self.env._(
-                        "Warehouse %(wh)s has no return location: untick and tick "
-                        "'Accepts Returns' on it to create one.",
+                        "Warehouse %(wh)s cannot receive returns: %(problem)s. An inventory "
+                        "manager can repair it: open the warehouse (Inventory > Configuration "
+                        "> Warehouses) and click 'Repair Return Setup'.",
                         wh=wh.name,
-                    )
-                )
-            if not wh.rma_return_type_id or not wh.rma_return_type_id.active:
-                raise UserError(
-                    self.env._(
-                        "Warehouse %(wh)s has no return operation type: untick and "
-                        "tick 'Accepts Returns' on it to create one.",
-                        wh=wh.name,
+                        problem=problem,
                     )
                 )
 

@@ -1,4 +1,5 @@
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common_flow import RmaFlowCommon
 
@@ -93,3 +94,60 @@ class TestRmaRoutingPrecision(RmaFlowCommon):
         nowhere.partner_id.country_id = self.us
         settings = self.env["res.config.settings"].with_user(admin).create({})
         self.assertFalse(settings.rma_unlocated_warehouse_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaWarehouseRepair(RmaFlowCommon):
+    """An archived return location or operation type blocks approvals with a
+    message saying how to repair it, and the repair really repairs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy.auto_approve = False  # the agent approves
+        cls.manager = new_test_user(
+            cls.env,
+            login="rma_stock_manager",
+            groups="base.group_user,stock.group_stock_manager",
+            name="Stock Manager",
+        )
+
+    def _submitted_return(self):
+        order = self._create_order([(self.product_a, 1.0)])
+        rma = self._create_rma(order, {self.product_a: 1.0}).with_user(self.agent)
+        rma.action_submit()
+        self.assertEqual(rma.warehouse_id, self.lyon)
+        return rma
+
+    def test_untick_and_tick_restores_an_archived_return_location(self):
+        location = self.lyon.rma_return_location_id
+        location.with_user(self.manager).action_archive()
+        rma = self._submitted_return()
+        with self.assertRaisesRegex(
+            UserError, r"Lyon cannot receive returns: its return location .*Returns is archived"
+        ):
+            rma.action_approve()
+        self.assertEqual(rma.state, "submitted")
+        lyon = self.lyon.with_user(self.manager)
+        lyon.rma_accept_returns = False
+        lyon.rma_accept_returns = True
+        self.assertTrue(location.active)
+        self.assertEqual(lyon.rma_return_location_id, location, "the same location, restored")
+        rma.action_approve()
+        self.assertEqual(self._receipt(rma).location_dest_id, location)
+        self._validate(self._receipt(rma))
+        self.assertEqual(self._qty_in(self.product_a, self.lyon), 1.0)
+
+    def test_repair_button_restores_an_archived_operation_type(self):
+        picking_type = self.lyon.rma_return_type_id
+        picking_type.with_user(self.manager).action_archive()
+        rma = self._submitted_return()
+        with self.assertRaisesRegex(UserError, "return operation type .* is archived.*Repair"):
+            rma.action_approve()
+        with self.assertRaises(AccessError, msg="agents do not reconfigure warehouses"):
+            self.lyon.with_user(self.agent).action_rma_setup_returns()
+        self.lyon.with_user(self.manager).action_rma_setup_returns()
+        self.assertTrue(picking_type.active)
+        rma.action_approve()
+        self.assertEqual(self._receipt(rma).picking_type_id, picking_type)
+        self.assertEqual(self._receipt(rma).location_dest_id, self.lyon.rma_return_location_id)
