@@ -32,3 +32,4 @@ from . import rma_order_policy
 from . import rma_order_line_policy
 from . import rma_order_routing
 from . import res_config_settings_routing
+from . import account_move_rma_name
