@@ -41,6 +41,8 @@
         "views/portal_templates.xml",
         "views/rma_policy_views.xml",
         "views/rma_order_policy_views.xml",
+        "views/rma_order_routing_views.xml",
+        "views/res_config_settings_routing_views.xml",
     ],
     "demo": ["demo/rma_demo.xml"],
     "assets": {

@@ -31,3 +31,6 @@ from . import rma_policy_evaluation
 from . import rma_policy_rules
 from . import rma_order_policy
 from . import rma_order_line_policy
+from . import rma_order_routing
+from . import res_config_settings_routing
+from . import account_move_rma_name

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare, float_repr, float_round
+from odoo.tools import SQL, float_compare, float_repr, float_round
 
 from .rma_order import DECISIONS, OPEN_STATES
 
@@ -229,16 +229,15 @@ class RmaOrderLine(models.Model):
         """Raise when these lines ask for more than their sale lines can still
         give back, whatever the lines' state (used before reopening a return).
 
-        The sale lines are locked first, so that two returns submitted at the
-        same time cannot both take the last returnable unit.
+        The sale lines are locked and written before anything is counted, so
+        that two returns asking at the same time cannot both take the last
+        returnable unit (see ``_rma_lock_sale_lines``).
         """
         lines = self
         if not lines:
             return
         sale_lines = lines.sale_line_id
-        self.env.cr.execute(
-            "SELECT id FROM sale_order_line WHERE id IN %s FOR UPDATE", [tuple(sale_lines.ids)]
-        )
+        lines._rma_lock_sale_lines()
         available = sale_lines._rma_returnable_qty(exclude_lines=lines)
         precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         for sale_line in sale_lines:
@@ -257,3 +256,23 @@ class RmaOrderLine(models.Model):
                         max=_format_qty(maximum, precision),
                     )
                 )
+
+    def _rma_lock_sale_lines(self):
+        """Serialize the transactions that count what these lines' sale lines
+        can still give back.
+
+        A bare ``SELECT ... FOR UPDATE`` is not enough under Odoo's REPEATABLE
+        READ isolation: the second transaction waits for the lock, then reads
+        its old snapshot, which misses the return the first one committed.
+        Writing the locked rows (a no-op update) makes PostgreSQL refuse the
+        second transaction's lock with a serialization failure instead; Odoo
+        retries the request in a new transaction, which sees the first return.
+        Rows are taken in id order, so that two batches never deadlock.
+        """
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order_line SET write_date = write_date WHERE id IN ("
+                " SELECT id FROM sale_order_line WHERE id IN %s ORDER BY id FOR UPDATE)",
+                tuple(self.sale_line_id.ids),
+            )
+        )

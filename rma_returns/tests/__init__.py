@@ -18,3 +18,6 @@ from . import test_rma_performance
 from . import test_rma_policy_public
 from . import test_rma_i18n
 from . import test_rma_menus
+from . import test_rma_concurrency
+from . import test_rma_routing
+from . import test_account_move_rma_name

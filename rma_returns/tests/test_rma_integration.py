@@ -57,7 +57,7 @@ class TestRmaIntegration(RmaFlowCommon):
         self.assertEqual(len(self._receipt(good)), 1)
         self.assertEqual(bad.state, "submitted")
         self.assertEqual(bad.decision, "review")
-        self.assertIn("Gent has no return location", bad.decision_explanation)
+        self.assertIn("its return location GNT/Returns is archived", bad.decision_explanation)
         self.assertFalse(bad.picking_ids)
 
     def test_warehouse_cannot_change_after_approval(self):

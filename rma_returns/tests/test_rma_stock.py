@@ -336,7 +336,7 @@ class TestRmaApprovalSafety(RmaFlowCommon):
 
         self.lyon.rma_accept_returns = True
         self.lyon.rma_return_location_id.active = False
-        with self.assertRaisesRegex(UserError, "Lyon has no return location"):
+        with self.assertRaisesRegex(UserError, "Lyon cannot receive returns: its return location"):
             rma.action_approve()
         self.assertEqual(rma.state, "submitted")
         self.assertFalse(rma.date_approved)
