@@ -98,7 +98,9 @@ class RmaOrderLine(models.Model):
         if settlements.filtered(lambda m: m.state == "draft"):
             return self.env._(
                 "post credit note or invoice %(moves)s.",
-                moves=", ".join(settlements.filtered(lambda m: m.state == "draft").mapped("name")),
+                moves=", ".join(
+                    settlements.filtered(lambda m: m.state == "draft")._rma_display_names()
+                ),
             )
         if self.resolution == "refund":
             sale_line = self.sale_line_id

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .stock_warehouse import great_circle_km, partner_coordinates
+from .rma_geo import approximate_location, great_circle_km, partner_coordinates
 
 WAREHOUSE_RULES = [
     ("distance", "Nearest by distance"),
@@ -133,7 +133,7 @@ class RmaOrder(models.Model):
         pickup = self.partner_shipping_id or self.partner_id
         if distance is None:
             origin = partner_coordinates(pickup)
-            point = warehouse and partner_coordinates(warehouse.partner_id)
+            point = warehouse and approximate_location(warehouse.partner_id)[0]
             distance = round(great_circle_km(*origin, *point), 1) if origin and point else 0.0
         # same countries as the policy's cross-border rule (_rma_cross_border_countries)
         country = (warehouse.partner_id or self.company_id.partner_id).country_id
