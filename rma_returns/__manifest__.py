@@ -20,6 +20,7 @@
         "report/rma_slip_templates.xml",
         "data/mail_templates.xml",
         "data/rma_mail_cron.xml",
+        "data/rma_fee_product_data.xml",
         "data/rma_policy_data.xml",
         "wizards/rma_create_wizard_views.xml",
         "views/rma_order_views.xml",

@@ -21,6 +21,7 @@ from . import stock_warehouse
 from . import rma_order_stock
 from . import rma_order_line_stock
 from . import rma_order_account
+from . import rma_order_refund
 from . import rma_order_line_account
 from . import stock_picking_rma
 from . import account_move_rma

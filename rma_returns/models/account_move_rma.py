@@ -53,3 +53,50 @@ class AccountMoveLine(models.Model):
     rma_fee = fields.Boolean(
         string="Return Fee", copy=False, help="Restocking or return shipping fee of a return."
     )
+    rma_fee_amount = fields.Monetary(
+        string="Fee Charged",
+        copy=False,
+        help="The return's fee this line charges, taxes included, as the policy "
+        "stated it (the line's total follows the tax rounding).",
+    )
+    rma_reversed_line_id = fields.Many2one(
+        "account.move.line",
+        string="Reversed Invoice Line",
+        index="btree_not_null",
+        copy=False,
+        help="The invoice line this return credit note line reverses.",
+    )
+
+    def _rma_credited_qty(self):
+        """Quantity of this invoice line already credited (not cancelled): by
+        return credit notes reversing it, and by other credit notes of its
+        invoice on the same sale lines; in this line's unit."""
+        self.ensure_one()
+        credits = self.search(
+            [
+                ("move_id.move_type", "=", "out_refund"),
+                ("move_id.state", "!=", "cancel"),
+                "|",
+                ("rma_reversed_line_id", "=", self.id),
+                "&",
+                "&",
+                ("rma_reversed_line_id", "=", False),
+                ("move_id.reversed_entry_id", "=", self.move_id.id),
+                ("sale_line_ids", "in", self.sale_line_ids.ids or [0]),
+            ]
+        )
+        return sum(
+            aml.product_uom_id._compute_quantity(aml.quantity, self.product_uom_id)
+            for aml in credits
+            if not aml.rma_fee
+        )
+
+    def _rma_qty_creditable(self):
+        """Quantity of this invoice line a return may still credit."""
+        self.ensure_one()
+        return max(self.quantity - self._rma_credited_qty(), 0.0)
+
+    def _rma_unit_total(self):
+        """Taxes-included amount of one unit of this line (for fee room)."""
+        self.ensure_one()
+        return self.price_total / self.quantity if self.quantity else 0.0

@@ -127,14 +127,12 @@ class RmaOrderLine(models.Model):
             if line.move_id not in moves:
                 line.move_id = moves.sorted("date")[-1:]
 
-    @api.depends("sale_line_id")
+    @api.depends("sale_line_id.invoice_lines.move_id.state")
     def _compute_invoice_line_id(self):
+        """The newest posted invoice line of the sale line (for links; refunds
+        resolve every invoice line when they are made)."""
         for line in self:
-            inv_lines = line.sale_line_id.invoice_lines.filtered(
-                lambda aml: aml.move_id.move_type == "out_invoice" and aml.move_id.state == "posted"
-            )
-            if line.invoice_line_id not in inv_lines:
-                line.invoice_line_id = inv_lines.sorted("id")[-1:]
+            line.invoice_line_id = line._rma_invoice_lines()[:1]
 
     @api.depends(
         "move_ids.state",

@@ -44,15 +44,29 @@ class RmaOrderLine(models.Model):
             return 0.0
         return max(due - self.qty_refunded, 0.0)
 
-    def _rma_prepare_refund_line_vals(self, qty):
-        """Credit note line: the original invoice line (price, discount, taxes,
-        account, analytic) for ``qty`` of this return line."""
+    def _rma_invoice_lines(self):
+        """Posted customer invoice lines of the sale line, newest first: resolved
+        when the refund is made, so that an order invoiced after the return was
+        approved, or in several invoices, is credited right."""
         self.ensure_one()
-        source = self.invoice_line_id
+        return (
+            self.sale_line_id.sudo()
+            .invoice_lines.filtered(
+                lambda aml: aml.move_id.move_type == "out_invoice" and aml.move_id.state == "posted"
+            )
+            .sorted(
+                lambda aml: (aml.move_id.invoice_date or aml.move_id.date, aml.id), reverse=True
+            )
+        )
+
+    def _rma_prepare_refund_line_vals(self, source, qty):
+        """Credit note line: the invoice line ``source`` (price, discount, taxes,
+        account, analytic) for ``qty`` in its unit."""
+        self.ensure_one()
         return {
             "product_id": source.product_id.id,
             "name": source.name,
-            "quantity": self.product_uom_id._compute_quantity(qty, source.product_uom_id),
+            "quantity": qty,
             "product_uom_id": source.product_uom_id.id,
             "price_unit": source.price_unit,
             "discount": source.discount,
@@ -61,22 +75,31 @@ class RmaOrderLine(models.Model):
             "analytic_distribution": source.analytic_distribution,
             "sale_line_ids": [Command.set(source.sale_line_ids.ids)],
             "rma_line_id": self.id,
+            "rma_reversed_line_id": source.id,
         }
 
     def _rma_exchange_difference(self):
-        """Untaxed price of the exchange product minus the returned one's, for
-        the line's quantity, in the order's currency (pricelist prices)."""
+        """What the new item costs now minus what the customer paid for the
+        returned one, for the line's quantity, in the order's currency: both
+        priced like with like, with the order's pricelist and the original
+        line's discount rules (a discount given by hand applies to the new item
+        too)."""
         self.ensure_one()
-        order = self.rma_id.sale_order_id
-        sale_line = self.sale_line_id
-        old_unit = sale_line.price_unit * (1 - (sale_line.discount or 0.0) / 100.0)
-        if order.pricelist_id:
-            new_unit = order.pricelist_id._get_product_price(
-                self.exchange_product_id, self.product_uom_qty, currency=order.currency_id
-            )
-        else:
-            new_unit = self.exchange_product_id.lst_price
-        return self.currency_id.round((new_unit - old_unit) * self.product_uom_qty)
+        sale_line = self.sale_line_id.sudo()
+        paid = sale_line.price_unit * (1 - (sale_line.discount or 0.0) / 100.0)
+        SaleLine = self.env["sale.order.line"].sudo()
+        common = {
+            "order_id": sale_line.order_id.id,
+            "product_uom_qty": self.product_uom_qty,
+            "product_uom": self.product_uom_id.id,
+        }
+        as_sold_now = SaleLine.new({**common, "product_id": self.product_id.id})
+        new_item = SaleLine.new({**common, "product_id": self.exchange_product_id.id})
+        discount = new_item.discount
+        if float_compare(sale_line.discount, as_sold_now.discount, precision_digits=2):
+            discount = sale_line.discount  # set by hand on the order
+        new_unit = new_item.price_unit * (1 - (discount or 0.0) / 100.0)
+        return self.currency_id.round((new_unit - paid) * self.product_uom_qty)
 
     def _rma_unresolved_reason(self):
         """Why the line is not resolved yet, or "" when it is."""
@@ -105,7 +128,7 @@ class RmaOrderLine(models.Model):
         if self.resolution == "refund":
             sale_line = self.sale_line_id
             if (
-                self.invoice_line_id
+                self._rma_invoice_lines()
                 and float_compare(self.qty_refunded, self.qty_received, precision_rounding=rounding)
                 < 0
                 and float_compare(

@@ -77,18 +77,64 @@ class RmaOrderLine(models.Model):
             return self.exchange_product_id
         return self.product_id
 
-    def _rma_prepare_return_move_vals(self, picking):
-        """Values of the incoming move bringing this line back, tied to the
-        delivered move as Odoo's return wizard does (``origin_returned_move_id``,
-        ``move_orig_ids``, ``to_refund``): the sale line's delivered quantity goes
-        down, and the delivered lots are proposed. An exchange keeps the sale line
-        delivered: the customer keeps buying, another product."""
+    def _rma_delivered_moves(self):
+        """Done moves of the sale line that reached the customer, newest first:
+        every shipment of a line delivered in several."""
+        self.ensure_one()
+        return self.sale_line_id.move_ids.filtered(
+            lambda m: m.state == "done" and m.location_dest_id.usage == "customer"
+        ).sorted(lambda m: (m.date, m.id), reverse=True)
+
+    def _rma_split_over_deliveries(self, taken):
+        """[(delivered move, quantity in the line's unit)] this line comes back
+        against, as Odoo's return wizard splits a return per original move: each
+        move gives back at most what it delivered minus what already came back
+        from it. ``taken``: {move id: quantity already allotted in this batch,
+        in the move's unit}, updated."""
+        self.ensure_one()
+        rounding = self.product_uom_id.rounding
+        remaining = self.product_uom_qty
+        split = []
+        for move in self._rma_delivered_moves():
+            returned = sum(
+                m.product_uom._compute_quantity(m.product_uom_qty, move.product_uom)
+                for m in move.returned_move_ids
+                if m.state != "cancel"
+            )
+            free = move.quantity - returned - taken.get(move.id, 0.0)
+            free = move.product_uom._compute_quantity(free, self.product_uom_id)
+            qty = min(remaining, free)
+            if float_compare(qty, 0.0, precision_rounding=rounding) <= 0:
+                continue
+            split.append((move, qty))
+            taken[move.id] = taken.get(move.id, 0.0) + self.product_uom_id._compute_quantity(
+                qty, move.product_uom
+            )
+            remaining -= qty
+            if float_compare(remaining, 0.0, precision_rounding=rounding) <= 0:
+                break
+        if float_compare(remaining, 0.0, precision_rounding=rounding) > 0:
+            # never more than delivered: the rest goes against the latest shipment
+            move = self._rma_delivered_moves()[:1]
+            if split and split[0][0] == move:
+                split[0] = (move, split[0][1] + remaining)
+            elif move:
+                split.append((move, remaining))
+        return split
+
+    def _rma_prepare_return_move_vals(self, picking, origin_move, qty):
+        """Values of an incoming move bringing ``qty`` of this line back against
+        the delivered ``origin_move``, as Odoo's return wizard does
+        (``origin_returned_move_id``, ``move_orig_ids``, ``to_refund``): the sale
+        line's delivered quantity goes down, and the delivered lots are proposed.
+        An exchange keeps the sale line delivered: the customer keeps buying,
+        another product."""
         self.ensure_one()
         warehouse = picking.picking_type_id.warehouse_id
         vals = {
             "name": self.rma_id.name,
             "product_id": self.product_id.id,
-            "product_uom_qty": self.product_uom_qty,
+            "product_uom_qty": qty,
             "product_uom": self.product_uom_id.id,
             "picking_id": picking.id,
             "picking_type_id": picking.picking_type_id.id,
@@ -96,8 +142,8 @@ class RmaOrderLine(models.Model):
             "location_dest_id": picking.location_dest_id.id,
             "location_final_id": False,
             "warehouse_id": warehouse.id,
-            "origin_returned_move_id": self.move_id.id,
-            "move_orig_ids": [Command.link(self.move_id.id)],
+            "origin_returned_move_id": origin_move.id,
+            "move_orig_ids": [Command.link(origin_move.id)],
             "procure_method": "make_to_stock",
             "group_id": self.rma_id.sale_order_id.procurement_group_id.id,
             "sale_line_id": self.sale_line_id.id,

@@ -204,7 +204,7 @@ class RmaOrder(models.Model):
         )
         if not lines:
             return self.env["stock.picking"]
-        missing = lines.filtered(lambda line: not line.move_id)
+        missing = lines.filtered(lambda line: not line._rma_delivered_moves())
         if missing:
             raise UserError(
                 self.env._(
@@ -218,8 +218,13 @@ class RmaOrder(models.Model):
             [rma._rma_prepare_return_picking_vals() for rma in rmas]
         )
         picking_of = dict(zip(rmas.ids, pickings, strict=True))
+        taken = {}
         self.env["stock.move"].create(
-            [line._rma_prepare_return_move_vals(picking_of[line.rma_id.id]) for line in lines]
+            [
+                line._rma_prepare_return_move_vals(picking_of[line.rma_id.id], move, qty)
+                for line in lines
+                for move, qty in line._rma_split_over_deliveries(taken)
+            ]
         )
         pickings.action_confirm()
         pickings.action_assign()
@@ -267,18 +272,21 @@ class RmaOrder(models.Model):
         for warehouse in warehouses:
             for product in products.with_context(location=warehouse.lot_stock_id.id):
                 free[warehouse.id, product.id] = product.free_qty
+        # Exchanges ship outside the sale order: Odoo would add the new product
+        # to the order (and bill it) when a delivery of the order ships it.
+        keys = list(dict.fromkeys((line.rma_id, line.resolution) for line in lines))
         groups = self.env["procurement.group"].create(
             [
                 {
                     "name": rma.name,
-                    "sale_id": rma.sale_order_id.id,
+                    "sale_id": rma.sale_order_id.id if resolution == "replacement" else False,
                     "partner_id": (rma.partner_shipping_id or rma.partner_id).id,
                     "move_type": "direct",
                 }
-                for rma in rmas
+                for rma, resolution in keys
             ]
         )
-        group_of = dict(zip(rmas.ids, groups, strict=True))
+        group_of = dict(zip(keys, groups, strict=True))
         Procurement = self.env["procurement.group"].Procurement
         procurements = []
         for line in lines:
@@ -287,7 +295,7 @@ class RmaOrder(models.Model):
             product = line._rma_outgoing_product()
             pickup = rma.partner_shipping_id or rma.partner_id
             values = {
-                "group_id": group_of[rma.id],
+                "group_id": group_of[rma, line.resolution],
                 "warehouse_id": warehouse,
                 "partner_id": pickup.id,
                 "company_id": rma.company_id,
@@ -311,7 +319,7 @@ class RmaOrder(models.Model):
             )
         self.env["procurement.group"].run(procurements)
         moves = self.env["stock.move"].search([("group_id", "in", groups.ids)])
-        for group, rma in zip(groups, rmas, strict=True):
+        for group, (rma, _resolution) in zip(groups, keys, strict=True):
             moves.filtered(lambda m, g=group: m.group_id == g).picking_id.write(
                 {"rma_order_id": rma.id}
             )

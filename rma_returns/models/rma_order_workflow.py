@@ -46,7 +46,8 @@ class RmaOrder(models.Model):
                receipt) → close when resolved
     inspect    apply dispositions → refund due (after inspection) → close
     refund     credit notes due now (retry of a blocked refund) → close
-    done       dispose what waits → refund what is due → done
+    done       dispose what waits → refund what is due → waive fees that
+               found no room → done
     cancel     cancel open transfers and draft credit notes → cancelled
     draft      check quantities → draft
     ========== ============================================================
@@ -111,7 +112,14 @@ class RmaOrder(models.Model):
             )
         waiting._lock_for_update()
         waiting._rma_inspect()
-        return True
+        message = ""
+        if not_received:
+            message = self.env._(
+                "Nothing to inspect yet on %(names)s: the goods have not reached the "
+                "return location.",
+                names=", ".join(not_received.mapped("name")),
+            )
+        return self._rma_batch_result(message)
 
     def action_refund(self):
         """Make the credit notes due now, or retry a blocked refund; says why when
@@ -126,10 +134,12 @@ class RmaOrder(models.Model):
             raise UserError(
                 self.env._("Nothing to refund yet.\n%(reasons)s", reasons="\n".join(reasons))
             )
-        due._rma_refund()
+        due._rma_refund(force=True)
         due._rma_refund_unblock()
         due._rma_close_resolved()
-        return True
+        left_out = (self - due).filtered(lambda r: not r._rma_is_refunded())
+        reasons = [f"{rma.name}: {rma._rma_nothing_to_refund_reason()}" for rma in left_out]
+        return self._rma_batch_result("\n".join(reasons))
 
     def action_done(self):
         """Close by hand: goods still waiting get their disposition (restock by
@@ -209,6 +219,7 @@ class RmaOrder(models.Model):
                             "%(name)s cannot be closed: %(reason)s", name=rma.name, reason=reason
                         )
                     )
+        self._rma_waive_fees()
         self._rma_set_state("done")
 
     def _rma_cancel(self):

@@ -113,6 +113,20 @@ class RmaPolicy(models.Model):
     shipping_fee = fields.Monetary(
         string="Return Shipping Fee", help="Charged once per return when the customer pays."
     )
+    restocking_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Restocking Fee Product",
+        domain="[('type', '=', 'service')]",
+        help="The service invoiced for the restocking fee: its taxes and income "
+        "account apply. Empty: the addon's Restocking Fee service.",
+    )
+    shipping_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Return Shipping Fee Product",
+        domain="[('type', '=', 'service')]",
+        help="The service invoiced for return shipping: its taxes and income account "
+        "apply. Empty: the addon's Return Shipping service.",
+    )
     shipping_payer = fields.Selection(
         [("customer", "Customer"), ("merchant", "Merchant")],
         string="Return Shipping Paid By",

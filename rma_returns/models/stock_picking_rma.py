@@ -92,7 +92,7 @@ class StockMove(models.Model):
                 m.rma_line_id and m.origin_returned_move_id and m.product_id.tracking != "none"
             )
         ):
-            delivered = move.origin_returned_move_id.move_line_ids.lot_id
+            delivered = move.rma_line_id.sudo()._rma_delivered_moves().move_line_ids.lot_id
             wrong = move.move_line_ids.filtered(lambda ml: ml.quantity and ml.lot_id).lot_id
             wrong -= delivered
             if wrong:
@@ -102,7 +102,9 @@ class StockMove(models.Model):
                         "only delivered lots can come back.",
                         lots=", ".join(wrong.mapped("name")),
                         product=move.product_id.display_name,
-                        delivery=move.origin_returned_move_id.picking_id.name,
+                        delivery=", ".join(
+                            move.rma_line_id.sudo()._rma_delivered_moves().picking_id.mapped("name")
+                        ),
                     )
                 )
 

@@ -110,7 +110,19 @@ class TestRmaRefund(RmaFlowCommon):
         self.assertEqual(len(fees), 2)
         self.assertTrue(any("Restocking fee" in name for name in fees.mapped("name")))
         self.assertTrue(any("Return shipping fee" in name for name in fees.mapped("name")))
-        self.assertAlmostEqual(credit_note.amount_total, invoice.amount_total - 14.5)
+        tax = self.product_a.taxes_id
+        self.assertEqual(fees.tax_ids, tax, "fees are taxed services")
+        self.assertEqual(fees.product_id.mapped("type"), ["service", "service"])
+        self.assertFalse(tax.price_include)
+        self.assertEqual(sorted(fees.mapped("rma_fee_amount")), [4.5, 10.0])
+        # the customer loses the fees as stated, taxes included, to the tax rounding
+        self.assertAlmostEqual(credit_note.amount_total, invoice.amount_total - 14.5, delta=0.02)
+        self.assertAlmostEqual(
+            credit_note.amount_tax,
+            invoice.amount_tax - 14.5 * 0.15 / 1.15,
+            delta=0.02,
+            msg="the fees' VAT is not given back",
+        )
 
     def test_foreign_currency_order(self):
         other = self.env.ref("base.CHF")
