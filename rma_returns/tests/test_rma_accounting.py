@@ -64,7 +64,13 @@ class TestRmaOrderedInvoicing(RmaFlowCommon):
 @tagged("post_install", "-at_install")
 class TestRmaLockDates(RmaFlowCommon):
     """Locked accounting periods: the credit note is dated in the open period,
-    or the step fails with a message saying what to fix, creating nothing."""
+    or the refund waits, blocked with a message saying what to fix."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # every user of the test dates documents in the same timezone
+        cls.env.user.tz = "UTC"
 
     def test_invoice_in_a_locked_period_is_credited_today(self):
         today = fields.Date.context_today(self.env.user)
