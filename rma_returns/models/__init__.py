@@ -30,3 +30,6 @@ from . import rma_policy_evaluation
 from . import rma_policy_rules
 from . import rma_order_policy
 from . import rma_order_line_policy
+from . import rma_guest_token
+from . import rma_portal_submission
+from . import rma_order_line_uom
