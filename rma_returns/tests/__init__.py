@@ -17,3 +17,6 @@ from . import test_rma_disposition
 from . import test_rma_performance
 from . import test_rma_policy_public
 from . import test_rma_i18n
+from . import test_portal_hostile
+from . import test_portal_guest_token
+from . import test_portal_cancel
