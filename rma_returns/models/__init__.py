@@ -33,3 +33,4 @@ from . import rma_order_line_policy
 from . import rma_guest_token
 from . import rma_portal_submission
 from . import rma_order_line_uom
+from . import ir_http

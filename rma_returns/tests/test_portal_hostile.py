@@ -87,6 +87,7 @@ class TestRmaPortalHostile(RmaPortalCommon):
         for url in (
             "/my/returns/page/١",
             "/my/returns/page/²",
+            "/my/returns/page/%00",
             "/my/returns?page=²",
             "/my/returns?page=١",
             "/my/returns?page=-1",
