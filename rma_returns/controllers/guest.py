@@ -8,7 +8,8 @@ from .portal import _clean_text
 
 class RmaGuestPortal(http.Controller):
     """Returns without an account: order number + the e-mail on the order lead
-    to that order's return form through a link carrying the order's token."""
+    to that order's return form through a link of its own (rma.guest.token),
+    valid for a day and for that form only."""
 
     @http.route("/returns/guest", type="http", auth="public", website=True, methods=["GET"])
     def guest_return(self, **kw):
@@ -19,14 +20,14 @@ class RmaGuestPortal(http.Controller):
         order_ref, email = _clean_text(order_ref), _clean_text(email)
         attempts = request.env["rma.guest.attempt"]
         ip_address = request.httprequest.remote_addr or "unknown"
-        values = {"page_name": "rma_guest", "order_ref": order_ref, "email": email}
-        if attempts._is_blocked(ip_address, order_ref):
+        values = {"page_name": "rma_guest", "order_ref": order_ref[:64], "email": email[:254]}
+        allowed, ticket = attempts._rma_take(ip_address, order_ref)
+        if not allowed:
             values["error"] = request.env._(
                 "Too many attempts. Please wait a few minutes before trying again."
             )
             return request.render("rma_returns.portal_guest_return", values, status=429)
         order_sudo = self._guest_find_order(order_ref, email)
-        attempts._record(ip_address, order_ref, bool(order_sudo))
         if not order_sudo:
             # One message for unknown orders and wrong e-mails alike.
             values["error"] = request.env._(
@@ -34,7 +35,8 @@ class RmaGuestPortal(http.Controller):
                 "Please check both and try again."
             )
             return request.render("rma_returns.portal_guest_return", values)
-        token = order_sudo._portal_ensure_token()
+        attempts._rma_give_back(ticket)
+        token = request.env["rma.guest.token"]._rma_issue(order_sudo)
         return request.redirect(f"/my/orders/{order_sudo.id}/return?access_token={token}")
 
     def _guest_find_order(self, order_ref, email):

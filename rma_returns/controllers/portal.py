@@ -1,3 +1,5 @@
+import re
+
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -15,6 +17,13 @@ SLIP_REPORT = "rma_returns.action_report_rma_slip"
 PHOTO_TAG = "rma_portal_photo"
 # Ids in URLs beyond this cannot exist (PostgreSQL integer): not found.
 MAX_RECORD_ID = 2**31 - 1
+# What an access token of a URL can look like (uuid4, token_urlsafe): anything
+# else (non-ASCII, NUL, a file, 5 kB of text) is no token at all.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_\-]{1,128}")
+# A page number of the list: ASCII digits, a reasonable number of them.
+PAGE_PATTERN = re.compile(r"[0-9]{1,9}")
+# The signature of a chatter link sent by e-mail (hex HMAC).
+HASH_PATTERN = re.compile(r"[0-9a-f]{1,128}")
 
 
 def _valid_ids(*ids):
@@ -29,8 +38,30 @@ def _clean_text(value):
 
 
 def _valid_token(access_token):
-    """The access token of a URL, when it can be one (text), else None."""
-    return access_token if isinstance(access_token, str) and access_token else None
+    """The access token of a URL, when it can be one (short ASCII text), else None."""
+    if isinstance(access_token, str) and TOKEN_PATTERN.fullmatch(access_token):
+        return access_token
+    return None
+
+
+def _chatter_args(kw):
+    """The chatter's identification of an e-mail recipient (pid, hash) from
+    the URL, when well-formed; everything else of the query is dropped."""
+    args = {}
+    if isinstance(kw.get("pid"), str) and PAGE_PATTERN.fullmatch(kw["pid"]):
+        args["pid"] = kw["pid"]
+    if isinstance(kw.get("hash"), str) and HASH_PATTERN.fullmatch(kw["hash"]):
+        args["hash"] = kw["hash"]
+    return args
+
+
+def _valid_page(page):
+    """The page number of the list: a positive int, 1 for anything else."""
+    if isinstance(page, int):
+        return max(page, 1)
+    if isinstance(page, str) and PAGE_PATTERN.fullmatch(page):
+        return max(int(page), 1)
+    return 1
 
 
 class RmaCustomerPortal(CustomerPortal):
@@ -82,8 +113,9 @@ class RmaCustomerPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         sortings = self._get_rma_searchbar_sortings()
         filters = self._get_rma_searchbar_filters()
-        sortby = sortby if sortby in sortings else "date"
-        filterby = filterby if filterby in filters else "all"
+        sortby = sortby if isinstance(sortby, str) and sortby in sortings else "date"
+        filterby = filterby if isinstance(filterby, str) and filterby in filters else "all"
+        page = _valid_page(page)
         domain = self._prepare_rma_domain(request.env.user.partner_id) + filters[filterby]["domain"]
         pager = portal_pager(
             url="/my/returns",
@@ -118,22 +150,29 @@ class RmaCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     def _rma_check_access(self, rma_id, access_token=None):
         """The return (sudo) if the visitor may see it: through the record
-        rules (own commercial partner) or with the return's own token."""
+        rules (own commercial partner) or with the return's own token, once
+        it was submitted (drafts are the shop's)."""
         if not _valid_ids(rma_id):
             raise NotFound()
         try:
-            return self._document_check_access(
+            rma_sudo = self._document_check_access(
                 "rma.order", rma_id, access_token=_valid_token(access_token)
             )
         except (AccessError, MissingError) as exc:
             raise NotFound() from exc
+        if rma_sudo.state not in PORTAL_STATES:
+            # a draft is the shop's work in progress, not yet the customer's
+            raise NotFound()
+        return rma_sudo
 
     @http.route("/my/returns/<int:rma_id>", type="http", auth="public", website=True)
     def portal_my_return(self, rma_id, access_token=None, message=None, **kw):
         rma_sudo = self._rma_check_access(rma_id, access_token)
+        access_token = _valid_token(access_token)
+        message = message if isinstance(message, str) else None
         return request.render(
             "rma_returns.portal_return_page",
-            self._rma_detail_values(rma_sudo, access_token, message=message, **kw),
+            self._rma_detail_values(rma_sudo, access_token, message=message, **_chatter_args(kw)),
         )
 
     def _rma_detail_values(self, rma_sudo, access_token, message=None, error=None, **kw):
@@ -201,6 +240,7 @@ class RmaCustomerPortal(CustomerPortal):
         self, rma_id, access_token=None, carrier_name=None, tracking_ref=None, **kw
     ):
         rma_sudo = self._rma_check_access(rma_id, access_token)
+        access_token = _valid_token(access_token)
         user = request.env.user
         author = rma_sudo.partner_id if user._is_public() else user.partner_id
         try:
@@ -211,6 +251,28 @@ class RmaCustomerPortal(CustomerPortal):
             values = self._rma_detail_values(rma_sudo, access_token, error=str(exc))
             return request.render("rma_returns.portal_return_page", values)
         return request.redirect(self._rma_url(rma_sudo, access_token, message="tracking_saved"))
+
+    @http.route(
+        "/my/returns/<int:rma_id>/cancel",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_return_cancel(self, rma_id, access_token=None, **kw):
+        """The customer withdraws their return (see rma.order._rma_portal_cancel)."""
+        rma_sudo = self._rma_check_access(rma_id, access_token)
+        access_token = _valid_token(access_token)
+        try:
+            # as the visitor: the method checks who cancels
+            rma = request.env["rma.order"].browse(rma_sudo.id)
+            rma._rma_portal_cancel(access_token=access_token)
+        except AccessError as exc:
+            raise NotFound() from exc
+        except UserError as exc:
+            values = self._rma_detail_values(rma_sudo, access_token, error=str(exc))
+            return request.render("rma_returns.portal_return_page", values)
+        return request.redirect(self._rma_url(rma_sudo, access_token, message="cancelled"))
 
     def _rma_url(self, rma_sudo, access_token=None, message=None):
         params = []

@@ -10,13 +10,19 @@ from odoo.tools import consteq, float_compare
 
 from ..models.rma_order_line import CONDITIONS, RESOLUTIONS, _format_qty
 from .portal import RmaCustomerPortal, _clean_text, _valid_ids, _valid_token
-from .portal_return_submit import PHOTO_MAX_BYTES, RmaReturnSubmit
+from .portal_return_submit import PHOTO_MAX_BYTES, PHOTO_MAX_COUNT, RmaReturnSubmit
 
 MAX_COMMENT_LENGTH = 2000
+# Beyond this, a quantity is no quantity of goods (and overflows the rounding).
+MAX_QTY = 1e12
 # Stands in, during the preview, for the photo the confirmation step requires.
 PREVIEW_PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
+
+
+class GuestLinkExpired(Exception):
+    """The guest's link to the return form of an order has expired."""
 
 
 class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
@@ -25,8 +31,13 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
 
     def _rma_order_check_access(self, order_id, access_token=None):
         """The sale order (sudo) the visitor may return goods of: with the
-        order's own token (guests, e-mail links), or logged in as a contact of
-        the order's customer who can read the order."""
+        order's own token (e-mail links to the order), with a guest link of
+        this order (rma.guest.token, until it expires), or logged in as a
+        contact of the order's customer who can read the order.
+
+        :raise NotFound: no access
+        :raise GuestLinkExpired: the guest link of this order has expired
+        """
         if not _valid_ids(order_id):
             raise NotFound()
         access_token = _valid_token(access_token)
@@ -35,6 +46,11 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
             raise NotFound()
         if access_token:
             if order_sudo.access_token and consteq(order_sudo.access_token, access_token):
+                return order_sudo
+            link = request.env["rma.guest.token"]._rma_find(access_token)
+            if link and link.sale_order_id == order_sudo:
+                if link._rma_is_expired():
+                    raise GuestLinkExpired()
                 return order_sudo
             raise NotFound()
         user = request.env.user
@@ -54,11 +70,28 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
         methods=["GET", "POST"],
     )
     def portal_order_return(self, order_id, access_token=None, step=None, **post):
-        order_sudo = self._rma_order_check_access(order_id, access_token)
+        try:
+            order_sudo = self._rma_order_check_access(order_id, access_token)
+        except GuestLinkExpired:
+            return self._rma_guest_link_expired()
         access_token = _valid_token(access_token)
+        is_post = request.httprequest.method == "POST"
+        submissions = request.env["rma.portal.submission"]
+        submit_token = _clean_text(post.pop("submit_token", None))
+        if is_post and step == "submit":
+            # the same form posted again (double click, reload): its return
+            done = submissions._rma_done(submit_token, order_sudo)
+            if done:
+                return self._rma_submitted_redirect(done, access_token)
         lines, returnable = order_sudo._rma_portal_returnable_lines()
         values = self._rma_form_values(order_sudo, lines, returnable, access_token)
-        if request.httprequest.method != "POST" or not lines:
+        # the confirmation page keeps the token it was posted with
+        values["submit_token"] = (
+            submit_token
+            if submissions._rma_valid_token(submit_token)
+            else submissions._rma_new_token()
+        )
+        if not is_post or not lines:
             return request.render("rma_returns.portal_return_form", values)
         parsed, errors = self._rma_parse_form(order_sudo, lines, returnable, post)
         values.update(entered=parsed["entered"], description=parsed["description"])
@@ -77,17 +110,39 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
         if errors:
             values["errors"] = errors
             return request.render("rma_returns.portal_return_preview", values)
+        submission = submissions._rma_claim(submit_token, order_sudo)
+        if not submission:
+            values["errors"] = [
+                request.env._("Please check your return once more and confirm it again.")
+            ]
+            values["submit_token"] = submissions._rma_new_token()
+            return request.render("rma_returns.portal_return_preview", values)
         try:
             with request.env.cr.savepoint():
                 rma_sudo = self._rma_create_return(order_sudo, parsed, photos)
         except (UserError, ValidationError) as exc:
             values["errors"] = [str(exc)]
             return request.render("rma_returns.portal_return_preview", values)
+        submission.rma_id = rma_sudo
+        return self._rma_submitted_redirect(rma_sudo, access_token)
+
+    def _rma_submitted_redirect(self, rma_sudo, access_token):
+        """To the page of the return just submitted: with the return's own
+        token for guests and e-mail links."""
         return request.redirect(
             rma_sudo.get_portal_url(query_string="&message=submitted")
             if access_token or request.env.user._is_public()
             else self._rma_url(rma_sudo, message="submitted")
         )
+
+    def _rma_guest_link_expired(self):
+        values = {
+            "page_name": "rma_guest",
+            "error": request.env._(
+                "This link has expired. Please look up your order again to return items."
+            ),
+        }
+        return request.render("rma_returns.portal_guest_return", values, status=410)
 
     def _rma_form_values(self, order_sudo, lines, returnable, access_token):
         env = request.env
@@ -119,6 +174,7 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
                 "errors": [],
                 "preview": None,
                 "photo_max_mb": PHOTO_MAX_BYTES // (1024 * 1024),
+                "photo_max_count": PHOTO_MAX_COUNT,
             }
         )
         return values
@@ -143,6 +199,7 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
         """
         env = request.env
         errors = []
+        line_model = env["rma.order.line"]
         precision = env["decimal.precision"].precision_get("Product Unit of Measure")
         reasons = self._rma_allowed_reasons(order_sudo)
         resolutions = lines._rma_portal_resolutions()
@@ -176,7 +233,8 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
                 "qty": _clean_text(post.get(f"qty_{line.id}")).strip(),
                 "reason": _clean_text(post.get(f"reason_{line.id}")),
                 "condition": _clean_text(post.get(f"condition_{line.id}")) or "unopened",
-                "resolution": _clean_text(post.get(f"resolution_{line.id}")) or "refund",
+                "resolution": _clean_text(post.get(f"resolution_{line.id}"))
+                or next(iter(resolutions[line.id]), "refund"),
                 "exchange": _clean_text(post.get(f"exchange_{line.id}")),
             }
             entered[line.id] = raw
@@ -190,7 +248,11 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
                 errors.append(env._("Please enter a number for %(product)s.", product=product))
                 continue
             maximum = returnable.get(line.id, 0.0)
-            if math.isinf(qty) or float_compare(qty, maximum, precision_digits=precision) > 0:
+            if (
+                not math.isfinite(qty)
+                or qty > MAX_QTY
+                or float_compare(qty, maximum, precision_digits=precision) > 0
+            ):
                 errors.append(
                     env._(
                         "You can return at most %(max)s %(uom)s of %(product)s.",
@@ -201,6 +263,16 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
                 )
                 continue
             if float_compare(qty, 0.0, precision_digits=precision) == 0:
+                continue
+            if not line_model._rma_qty_fits_uom(qty, line.product_uom):
+                errors.append(
+                    env._(
+                        "%(product)s is counted in %(uom)s: %(rule)s",
+                        product=product,
+                        uom=line.product_uom.name,
+                        rule=line_model._rma_uom_rule(line.product_uom),
+                    )
+                )
                 continue
             reason = reasons.filtered(lambda r, raw=raw: str(r.id) == raw["reason"])
             if not reason:

@@ -9,6 +9,9 @@ from .portal import PHOTO_TAG, _clean_text
 _logger = logging.getLogger(__name__)
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# Photos of one return, all lines together: how many, and how heavy.
+PHOTO_MAX_COUNT = 5
+PHOTOS_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MIMETYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 
 
@@ -39,18 +42,31 @@ class RmaReturnSubmit:
         }
 
     def _rma_parse_photos(self, parsed):
-        """Photos uploaded per line: images only, size-limited; required where
-        the reason asks for one.
+        """Photos uploaded per line: images only, size-limited (each, and all
+        of the return together), at most PHOTO_MAX_COUNT; required where the
+        reason asks for one.
 
         :return: ({sale line id: [(filename, bytes, mimetype)]}, [errors])
         """
         env = request.env
         files = request.httprequest.files
         photos, errors = {}, []
+        uploads_of = {
+            item["sale_line"].id: [
+                f for f in files.getlist(f"photo_{item['sale_line'].id}") if f and f.filename
+            ]
+            for item in parsed["lines"]
+        }
+        if sum(len(uploads) for uploads in uploads_of.values()) > PHOTO_MAX_COUNT:
+            errors.append(
+                env._("Please send at most %(max)s photos with a return.", max=PHOTO_MAX_COUNT)
+            )
+            return photos, errors
+        total = 0
         for item in parsed["lines"]:
             line = item["sale_line"]
             product = line.product_id.display_name
-            uploads = [f for f in files.getlist(f"photo_{line.id}") if f and f.filename]
+            uploads = uploads_of[line.id]
             for upload in uploads:
                 data = upload.read(PHOTO_MAX_BYTES + 1)
                 if len(data) > PHOTO_MAX_BYTES:
@@ -62,6 +78,16 @@ class RmaReturnSubmit:
                         )
                     )
                     continue
+                total += len(data)
+                if total > PHOTOS_MAX_BYTES:
+                    errors.append(
+                        env._(
+                            "Your photos are larger than %(max)s MB together: please send "
+                            "smaller ones.",
+                            max=PHOTOS_MAX_BYTES // (1024 * 1024),
+                        )
+                    )
+                    return photos, errors
                 mimetype = guess_mimetype(data)
                 if mimetype not in PHOTO_MIMETYPES:
                     errors.append(

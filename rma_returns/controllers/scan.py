@@ -4,6 +4,11 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from .portal import _clean_text, _valid_token
+
+# Longest code the scan station looks up: a scan URL with its slip token.
+MAX_SCAN_CODE = 256
+
 # where the web client shows a record of the action a scan opens
 SCAN_TARGET_PATHS = {
     "stock.picking": "/odoo/action-stock.action_picking_tree_all/%(id)s",
@@ -18,6 +23,9 @@ class RmaScanController(http.Controller):
     def rma_scan(self, token, **kwargs):
         """Warehouse staff land on the pending receipt of the return; anybody else
         sees the return number and its state, nothing personal."""
+        token = _valid_token(token)
+        if not token:
+            raise NotFound()
         rma_sudo = request.env["rma.order"]._rma_find_by_slip_token(token)
         if not rma_sudo:
             raise NotFound()
@@ -43,8 +51,10 @@ class RmaScanController(http.Controller):
         if not request.env.user._is_internal():
             raise NotFound()
         error = False
-        code = (code or "").strip()
-        if code:
+        code = _clean_text(code).strip()
+        if len(code) > MAX_SCAN_CODE:
+            error = request.env._("This is not the code of a return slip.")
+        elif code:
             try:
                 action = request.env["rma.scan.wizard"]._rma_scan_action(code)
             except UserError as exc:

@@ -35,3 +35,7 @@ from . import rma_order_line_policy
 from . import rma_order_routing
 from . import res_config_settings_routing
 from . import account_move_rma_name
+from . import rma_guest_token
+from . import rma_portal_submission
+from . import rma_order_line_uom
+from . import ir_http

@@ -1,8 +1,11 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import consteq
 
 # States in which the customer may still tell us how the parcel travels back.
 TRACKING_STATES = ("submitted", "approved")
+# States in which the customer may still withdraw the return.
+CANCEL_STATES = ("draft", "submitted", "approved")
 
 
 class RmaOrder(models.Model):
@@ -10,6 +13,9 @@ class RmaOrder(models.Model):
     and the timeline of the return's milestones."""
 
     _inherit = "rma.order"
+    # A customer who can read their return can write on its chatter (as on
+    # invoices); portal users never get write access to the return itself.
+    _mail_post_access = "read"
 
     # === FIELDS === #
     date_shipped = fields.Datetime(
@@ -23,11 +29,29 @@ class RmaOrder(models.Model):
         help="The customer may still enter or correct the carrier and tracking number.",
     )
 
+    portal_can_cancel = fields.Boolean(
+        compute="_compute_portal_can_cancel",
+        help="The customer may still withdraw the return: nothing was shipped "
+        "back, received, delivered or refunded yet.",
+    )
+
     # === COMPUTE METHODS === #
     def _compute_portal_can_set_tracking(self):
         """Tracking can be entered until the goods are received."""
         for rma in self:
             rma.portal_can_set_tracking = rma.state in TRACKING_STATES
+
+    def _compute_portal_can_cancel(self):
+        """Draft, submitted or approved, with no transfer done, nothing
+        received and no credit note posted."""
+        for rma in self:
+            rma_sudo = rma.sudo()
+            rma.portal_can_cancel = (
+                rma_sudo.state in CANCEL_STATES
+                and not any(p.state == "done" for p in rma_sudo.picking_ids)
+                and not any(rma_sudo.line_ids.mapped("qty_received"))
+                and not any(m.state == "posted" for m in rma_sudo.credit_note_ids)
+            )
 
     # === BUSINESS METHODS === #
     def _rma_portal_set_tracking(self, carrier, tracking_ref, author):
@@ -69,6 +93,61 @@ class RmaOrder(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
+
+    def _rma_portal_cancel(self, access_token=None):
+        """The customer withdraws their return from its portal page.
+
+        Called as the visitor (not sudo): a logged-in customer of the return's
+        commercial partner who can read it, or whoever holds the return's
+        access token. The return is then cancelled as superuser (its open
+        transfers and draft credit notes with it), and the chatter says who
+        did it.
+
+        :param str access_token: the return's token from the page's URL, if any
+        :raise AccessError: the visitor does not own the return
+        :raise UserError: something was already shipped, received or refunded
+        """
+        self.ensure_one()
+        rma_sudo = self.sudo()
+        user = self.env.user
+        by_token = bool(
+            isinstance(access_token, str)
+            and access_token
+            and rma_sudo.access_token
+            and consteq(rma_sudo.access_token, access_token)
+        )
+        by_owner = (
+            not user._is_public()
+            and rma_sudo.commercial_partner_id == user.partner_id.commercial_partner_id
+            and self.sudo(False).has_access("read")
+        )
+        if not (by_token or by_owner):
+            raise AccessError(self.env._("You can only cancel your own returns."))
+        if not rma_sudo.portal_can_cancel:
+            raise UserError(
+                self.env._(
+                    "%(name)s can no longer be cancelled: the goods are on their way or "
+                    "back with us, or the refund was made. Please write to us below.",
+                    name=rma_sudo.name,
+                )
+            )
+        author = rma_sudo.partner_id if user._is_public() else user.partner_id
+        rma_sudo.action_cancel()
+        rma_sudo.message_post(
+            body=self.env._("Cancelled by the customer."),
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """Customers do not reach the chatter of a return still in draft (the
+        shop's work in progress), whatever rule or token would let them."""
+        thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
+        if thread and not self.env.user._is_internal() and thread.sudo().state == "draft":
+            return self.browse()
+        return thread
 
     def _rma_portal_replacements(self):
         """Replacement / exchange deliveries of the return (outgoing transfers)."""

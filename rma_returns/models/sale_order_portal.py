@@ -1,4 +1,6 @@
-from odoo import models
+from odoo import Command, models
+
+from .rma_order_line import RESOLUTIONS
 
 
 class SaleOrder(models.Model):
@@ -45,15 +47,46 @@ class SaleOrderLine(models.Model):
             ).filtered(lambda p, c=company: p.sale_ok and p.company_id in (c, c.browse()))
         return result
 
+    def _rma_portal_policies(self):
+        """The return policy that would judge a return of each line, as for a
+        return of these lines (same order) made now.
+
+        :return: {sale line id: rma.policy (sudo), empty when none applies}
+        """
+        result = {}
+        for order in self.order_id:
+            lines = self.filtered(lambda line, order=order: line.order_id == order)
+            draft = (
+                self.env["rma.order"]
+                .sudo()
+                .with_company(order.company_id)
+                .new(
+                    {
+                        "sale_order_id": order.id,
+                        "line_ids": [Command.create({"sale_line_id": line.id}) for line in lines],
+                    }
+                )
+            )
+            for rma_line, policy in draft._rma_line_policies().items():
+                result[rma_line.sale_line_id.id] = policy
+        return result
+
     def _rma_portal_resolutions(self):
-        """Resolutions a customer may choose on the portal, per line. Refund and
-        replacement always; exchange when the product has other variants.
-        Return policies narrow this down by overriding this method.
+        """Resolutions a customer may choose on the portal, per line: the ones
+        the line's return policy allows (all when no policy applies), exchange
+        only when the product has other variants.
 
         :return: {sale line id: list of resolution codes}
         """
         exchanges = self._rma_portal_exchange_products()
-        return {
-            line.id: ["refund", "replacement"] + (["exchange"] if exchanges[line.id] else [])
-            for line in self
-        }
+        policies = self._rma_portal_policies()
+        result = {}
+        for line in self:
+            policy = policies.get(line.id)
+            result[line.id] = [
+                code
+                for code, _label in RESOLUTIONS
+                if (not policy or policy[f"allow_{code}"])
+                and (code != "exchange" or exchanges[line.id])
+            ]
+        return result

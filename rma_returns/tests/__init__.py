@@ -22,3 +22,7 @@ from . import test_rma_concurrency
 from . import test_rma_routing
 from . import test_account_move_rma_name
 from . import test_rma_sequences
+from . import test_portal_hostile
+from . import test_portal_guest_token
+from . import test_portal_cancel
+from . import test_portal_fuzz

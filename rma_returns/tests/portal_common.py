@@ -1,3 +1,5 @@
+import secrets
+
 from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user
 
@@ -58,6 +60,9 @@ class RmaPortalCommon(RmaCommon, HttpCase):
         ``lines``: {sale line: (qty, reason, resolution)}.
         """
         data = {"csrf_token": self._csrf(), "step": step, **extra}
+        if step == "submit":
+            # the one-time token the confirmation page carries
+            data.setdefault("submit_token", self._submit_token())
         for sale_line, (qty, reason, resolution) in lines.items():
             data.update(
                 {
@@ -70,6 +75,10 @@ class RmaPortalCommon(RmaCommon, HttpCase):
         return self.url_open(
             self._return_url(order, token), data=data, files=files, allow_redirects=False
         )
+
+    def _submit_token(self):
+        """A new one-time token, as the confirmation page renders one."""
+        return secrets.token_urlsafe(24)
 
     def _returns_of(self, order):
         return self.env["rma.order"].search([("sale_order_id", "=", order.id)])

@@ -58,7 +58,9 @@ class TestRmaPortalTours(RmaPortalCommon):
         self.assertEqual(rma.line_ids.product_id, self.product_b)
         self.assertEqual(rma.line_ids.product_uom_qty, 1.0)
         self.assertNotEqual(rma.state, "draft")
-        self.assertEqual(self.env["rma.guest.attempt"].search_count([("success", "=", True)]), 1)
+        self.assertEqual(
+            self.env["rma.guest.token"].search_count([("sale_order_id", "=", order.id)]), 1
+        )
         self._anonymous()
         self.assertEqual(
             self._decision_shown(rma, token=rma.access_token), self._expected_decision(rma)
@@ -125,6 +127,7 @@ class TestRmaPortalFlow(RmaPortalCommon):
             data={
                 "csrf_token": self._csrf(),
                 "step": "submit",
+                "submit_token": self._submit_token(),
                 f"qty_{self.line_a_boots.id}": "1",
                 f"reason_{self.line_a_boots.id}": str(self.reason.id),
                 f"condition_{self.line_a_boots.id}": "unopened",

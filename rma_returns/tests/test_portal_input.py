@@ -25,6 +25,8 @@ class TestRmaPortalInput(RmaPortalCommon):
 
     def _post(self, url, data, files=None):
         data = {"csrf_token": self._csrf(), **data}
+        if data.get("step") == "submit":
+            data.setdefault("submit_token", self._submit_token())
         return self.url_open(url, data=data, files=files, allow_redirects=False)
 
     def _fleece(self, sale_line=None, **overrides):
