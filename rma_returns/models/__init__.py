@@ -34,3 +34,8 @@ from . import rma_order_line_policy
 from . import rma_order_routing
 from . import res_config_settings_routing
 from . import account_move_rma_name
+from . import rma_return_rate
+from . import rma_rate_dimensions
+from . import res_company_rma_rate
+from . import product_rma_rate
+from . import rma_report
