@@ -39,3 +39,4 @@ from . import rma_rate_dimensions
 from . import res_company_rma_rate
 from . import product_rma_rate
 from . import rma_report
+from . import product_rma_insight

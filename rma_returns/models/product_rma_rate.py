@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import fields, models
 
 from .rma_order import RMA_READERS
@@ -39,7 +41,7 @@ class ProductTemplate(models.Model):
         return action
 
     # === BUSINESS METHODS === #
-    def _rma_flag_high_return_rates(self, rates, company):
+    def _rma_flag_high_return_rates(self, rates, company, date_from=None):
         """Flag the templates whose rate reaches ``company``'s threshold over its
         minimum sample; schedule one activity for the product's responsible when a
         product becomes flagged (not again while it stays flagged).
@@ -62,6 +64,7 @@ class ProductTemplate(models.Model):
         newly = flagged.filtered(lambda t: not t.rma_high_return_rate)
         cleared.rma_high_return_rate = False
         newly.rma_high_return_rate = True
+        self._rma_write_insights(date_from)
         newly._rma_schedule_high_rate_activities(rates, company)
         return newly
 
@@ -82,15 +85,19 @@ class ProductTemplate(models.Model):
                     "activity_type_id": todo.id,
                     "user_id": user.id,
                     "summary": self.env._("High return rate"),
-                    "note": self.env._(
-                        "%(product)s: %(returned)s of %(shipped)s shipped units came back "
-                        "(%(rate)s%%), at or above the %(threshold)s%% threshold. "
-                        "Look at the return reasons to see what to change.",
-                        product=template.display_name,
-                        returned=round(values["returned_qty"], 2),
-                        shipped=round(values["delivered_qty"], 2),
-                        rate=round(values["rate_qty"], 1),
-                        threshold=round(company.rma_high_rate_threshold, 1),
+                    "note": Markup("<p>%s</p><p>%s</p>")
+                    % (
+                        self.env._(
+                            "%(product)s: %(returned)s of %(shipped)s shipped units came back "
+                            "(%(rate)s%%), at or above the %(threshold)s%% threshold. "
+                            "Look at the return reasons to see what to change.",
+                            product=template.display_name,
+                            returned=round(values["returned_qty"], 2),
+                            shipped=round(values["delivered_qty"], 2),
+                            rate=round(values["rate_qty"], 1),
+                            threshold=round(company.rma_high_rate_threshold, 1),
+                        ),
+                        template.rma_return_insight or "",
                     ),
                 }
             )

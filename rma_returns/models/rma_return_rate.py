@@ -149,7 +149,7 @@ class RmaReturnRate(models.AbstractModel):
                 candidates = templates.browse(list(rates)) | templates.search(
                     [("rma_high_return_rate", "=", True)]
                 )
-                candidates._rma_flag_high_return_rates(rates, company)
+                candidates._rma_flag_high_return_rates(rates, company, since)
 
     @api.model
     def _rma_store_rates(self, records, rates, rate_key):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
@@ -64,12 +64,14 @@ class TestRmaAnalytics(RmaFlowCommon):
         self._approve(rma)
         self._validate(self._receipt(rma))
         self.assertEqual(rma.shipping_fee, 10.0)
-        now = fields.Datetime.now()
+        # requested at noon 3 days before the credit note's date, whatever the time zone
+        refunded_on = rma.credit_note_ids.date
+        noon = datetime.combine(refunded_on, time(12)) - timedelta(days=3)
         rma.write(
             {
-                "date_submitted": now - timedelta(days=3),
-                "date_approved": now - timedelta(days=2),
-                "date_received": now,
+                "date_submitted": noon,
+                "date_approved": noon + timedelta(days=1),
+                "date_received": noon + timedelta(days=3, hours=6),
             }
         )
 
@@ -97,9 +99,9 @@ class TestRmaAnalytics(RmaFlowCommon):
                     "amount_refunded": 200.0,  # the credit note line, untaxed
                     "amount_cost": 80.0,  # 2 x 40, the valuation of the return
                     "days_to_approve": 1.0,
-                    "days_to_receive": 3.0,
+                    "days_to_receive": 3.25,
                     "days_to_refund": 3.0,
-                    "date_refunded": fields.Date.context_today(rma),
+                    "date_refunded": refunded_on,
                 }
             ],
         )
@@ -262,3 +264,62 @@ class TestRmaAnalytics(RmaFlowCommon):
         self.company.write({"rma_high_rate_threshold": 20.0, "rma_high_rate_min_qty": 2.0})
         self.Rates._cron_refresh_rates()
         self.assertTrue(self.product_b.product_tmpl_id.with_user(self.agent).rma_high_return_rate)
+
+    # --- why, and what to change ---
+    def _return_for(self, order, product, qty, reason_xmlid):
+        rma = self._create_rma(order, {product: qty})
+        rma.line_ids.reason_id = self.env.ref(f"rma_returns.{reason_xmlid}")
+        self._approve(rma)
+        self._validate(self._receipt(rma))
+        return rma
+
+    def test_reason_mix_against_the_category_and_suggestion(self):
+        # boots: 3 of 4 returned units for the size; the other shoes (sandals): 1 of 4
+        boots = self._create_order([(self.product_a, 10.0)])
+        self._return_for(boots, self.product_a, 3.0, "rma_reason_wrong_size")
+        self._return_for(boots, self.product_a, 1.0, "rma_reason_changed_mind")
+        sandals = self._create_order([(self.product_c, 10.0)])
+        self._return_for(sandals, self.product_c, 1.0, "rma_reason_wrong_size")
+        self._return_for(sandals, self.product_c, 3.0, "rma_reason_changed_mind")
+        self.product_a.product_tmpl_id.responsible_id = self.owner
+        self.Rates._cron_refresh_rates()
+
+        boots_tmpl = self.product_a.product_tmpl_id.with_user(self.agent)
+        self.assertTrue(boots_tmpl.rma_high_return_rate)  # 4 of 10
+        self.assertEqual(
+            boots_tmpl.rma_return_insight,
+            'Returned for "Wrong size or fit" 3.0× as often as the other products of Shoes: '
+            "3.0 of 4.0 returned units (75%) against 25%.\n"
+            "Sizing seems off: add a size note or a size chart on the product page.",
+        )
+        sandals_insight = self.product_c.product_tmpl_id.with_user(self.agent).rma_return_insight
+        self.assertIn('Returned for "Changed my mind" 3.0× as often', sandals_insight)
+        self.assertIn("review the description and photos", sandals_insight)
+        self.assertFalse(self.product_b.product_tmpl_id.rma_return_insight, "not flagged")
+        activity = boots_tmpl.sudo().activity_ids
+        self.assertIn("Sizing seems off", str(activity.note), "the to-do says what to change")
+
+    def test_one_suggestion_rule_per_reason_kind(self):
+        template = self.product_a.product_tmpl_id
+        expected = {
+            "rma_reason_wrong_size": "size chart",
+            "rma_reason_changed_mind": "review the description and photos",
+            "rma_reason_defective": "check the batch with the supplier",
+            "rma_reason_wrong_item": "storage location and the labels",
+            "rma_reason_damaged_transit": "packaging or the carrier",
+        }
+        for xmlid, words in expected.items():
+            with self.subTest(reason=xmlid):
+                mix = {
+                    "reason": self.env.ref(f"rma_returns.{xmlid}"),
+                    "qty": 2.0,
+                    "total": 2.0,
+                    "share": 1.0,
+                    "other_share": 0.0,
+                    "ratio": None,
+                    "category": self.shoes,
+                }
+                text = template._rma_insight_text(mix)
+                self.assertIn("2.0 of 2.0 returned units (100%)", text)
+                self.assertIn("no other product of Shoes came back", text)
+                self.assertIn(words, text)
