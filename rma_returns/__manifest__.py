@@ -34,6 +34,7 @@
         "views/stock_warehouse_views.xml",
         "views/rma_order_stock_views.xml",
         "views/account_move_rma_views.xml",
+        "views/rma_report_views.xml",
         "views/rma_menus.xml",
         "views/rma_order_slip_views.xml",
         "views/rma_scan_templates.xml",
@@ -44,6 +45,9 @@
         "views/rma_order_policy_views.xml",
         "views/rma_order_routing_views.xml",
         "views/res_config_settings_routing_views.xml",
+        "security/rma_report_security.xml",
+        "data/rma_analytics_cron.xml",
+        "views/res_config_settings_rma_rate_views.xml",
     ],
     "demo": ["demo/rma_demo.xml"],
     "assets": {

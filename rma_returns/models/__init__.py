@@ -39,3 +39,9 @@ from . import rma_guest_token
 from . import rma_portal_submission
 from . import rma_order_line_uom
 from . import ir_http
+from . import rma_return_rate
+from . import rma_rate_dimensions
+from . import res_company_rma_rate
+from . import product_rma_rate
+from . import rma_report
+from . import product_rma_insight

@@ -8,9 +8,7 @@ from odoo.tools import float_compare
 
 from .rma_order_line import _format_qty
 from .rma_policy_rules import public_explanation
-
-# States whose returns count in a customer's return rate.
-RATE_STATES = ("submitted", "approved", "received", "done")
+from .rma_return_rate import RATE_STATES, rate_percent
 
 
 class RmaOrder(models.Model):
@@ -95,12 +93,10 @@ class RmaOrder(models.Model):
         return result
 
     def _rma_return_rates(self, periods):
-        """Return rate of the customer of each return, per period in days.
-
-        Returned value (the customer's other returns submitted in the period and
-        not rejected nor cancelled) over delivered value (goods delivered on the
-        customer's orders of the period, at the sale price with taxes), both in
-        the company's currency; two grouped reads per period for the batch.
+        """Return rate of the customer of each return, per period in days: the
+        value rate of ``rma.return.rate`` (the analytics' own computation) for
+        the customer's company, without the return itself. Two grouped reads
+        per period for the batch.
 
         :return: {(rma id, days): rate in percent, at most 100}
         """
@@ -111,53 +107,21 @@ class RmaOrder(models.Model):
         rates = {}
         for days in periods:
             since = now - timedelta(days=days)
-            returned, delivered = defaultdict(float), defaultdict(float)
-            return_groups = (
-                self.env["rma.order"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("commercial_partner_id", "in", partners.ids),
-                        ("state", "in", RATE_STATES),
-                        ("date_submitted", ">=", since),
-                    ],
-                    ["commercial_partner_id", "currency_id"],
-                    ["amount_total:sum"],
-                )
+            totals = self.env["rma.return.rate"]._rma_rates(
+                "customer", since, keys=partners.ids, company=company
             )
-            for partner, currency, amount in return_groups:
-                returned[partner.id] += currency._convert(
-                    amount, company.currency_id, company, today
-                )
-            delivery_groups = (
-                self.env["sale.order.line"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("order_partner_id", "child_of", partners.ids),
-                        ("order_id.date_order", ">=", since),
-                        ("rma_delivered_amount", "!=", 0.0),
-                    ],
-                    ["order_partner_id", "currency_id"],
-                    ["rma_delivered_amount:sum"],
-                )
-            )
-            for partner, currency, amount in delivery_groups:
-                delivered[partner.commercial_partner_id.id] += currency._convert(
-                    amount, company.currency_id, company, today
-                )
             for rma in self:
-                ret = returned[rma.commercial_partner_id.id]
+                total = totals.get(rma.commercial_partner_id.id, {})
+                ret = total.get("returned_value", 0.0)
                 counted = (
                     rma.state in RATE_STATES and rma.date_submitted and rma.date_submitted >= since
                 )
                 if counted:  # a return does not count in its own rate
+                    own = rma.line_ids.filtered(lambda line: line.decision != "reject")
                     ret -= rma.currency_id._convert(
-                        rma.amount_total, company.currency_id, company, today
+                        sum(own.mapped("price_total")), company.currency_id, company, today
                     )
-                dlv = delivered[rma.commercial_partner_id.id]
-                rate = 100.0 * ret / dlv if dlv > 0 else (100.0 if ret > 0.005 else 0.0)
-                rates[rma.id, days] = min(max(rate, 0.0), 100.0)
+                rates[rma.id, days] = rate_percent(ret, total.get("delivered_value", 0.0))
         return rates
 
     def _rma_delivery_days(self, line, now):

@@ -26,3 +26,4 @@ from . import test_portal_hostile
 from . import test_portal_guest_token
 from . import test_portal_cancel
 from . import test_portal_fuzz
+from . import test_rma_analytics

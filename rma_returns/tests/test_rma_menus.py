@@ -12,6 +12,9 @@ SCAN = "rma_returns.rma_scan_menu"
 SETTINGS = "rma_returns.rma_config_settings_menu"
 POLICIES = "rma_returns.rma_policy_menu"
 REASONS = "rma_returns.rma_reason_menu"
+REPORTING = "rma_returns.rma_menu_reporting"
+REPORT = "rma_returns.rma_report_menu"
+REPORT_TIME = "rma_returns.rma_report_menu_time"
 
 
 @tagged("post_install", "-at_install")
@@ -89,7 +92,7 @@ class TestRmaMenus(RmaCommon):
         if config_children:
             self.assertEqual(self._children(menus, CONFIG), list(config_children))
         for xmlid in children + list(config_children):
-            if xmlid != CONFIG:
+            if xmlid not in (CONFIG, REPORTING):
                 with self.subTest(menu=xmlid):
                     self._open(user, self.env.ref(xmlid))
         return menus
@@ -97,7 +100,10 @@ class TestRmaMenus(RmaCommon):
     # --- each role ---
     def test_agent_finds_returns_products_and_scan(self):
         rma = self._create_rma(self.order, {self.product_a: 1.0})
-        self._assert_app(self.agent, [RETURNS, PRODUCTS, SCAN])
+        self._assert_app(self.agent, [RETURNS, PRODUCTS, SCAN, REPORTING])
+        menus = self._menus(self.agent)
+        self.assertEqual(self._children(menus, REPORTING), [REPORT, REPORT_TIME])
+        self.assertIn(rma.line_ids.id, self._open(self.agent, self.env.ref(REPORT)))
         self.assertIn(rma.id, self._open(self.agent, self.env.ref(RETURNS)))
         self.assertLessEqual(set(rma.line_ids.ids), self._open(self.agent, self.env.ref(PRODUCTS)))
         # Inventory > Operations > Customer Returns stays
@@ -106,13 +112,13 @@ class TestRmaMenus(RmaCommon):
     def test_manager_configures_policies_and_reasons(self):
         self._create_rma(self.order, {self.product_a: 1.0})
         menus = self._assert_app(
-            self.manager, [RETURNS, PRODUCTS, SCAN, CONFIG], [POLICIES, REASONS]
+            self.manager, [RETURNS, PRODUCTS, SCAN, REPORTING, CONFIG], [POLICIES, REASONS]
         )
         self.assertNotIn(SETTINGS, menus, "the settings are for administrators only")
 
     def test_admin_manager_opens_the_settings(self):
         self._assert_app(
-            self.admin, [RETURNS, PRODUCTS, SCAN, CONFIG], [SETTINGS, POLICIES, REASONS]
+            self.admin, [RETURNS, PRODUCTS, SCAN, REPORTING, CONFIG], [SETTINGS, POLICIES, REASONS]
         )
 
     def test_warehouse_clerk_sees_returns_and_scans(self):
