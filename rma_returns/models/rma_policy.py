@@ -115,7 +115,6 @@ class RmaPolicy(models.Model):
     )
     restocking_fee_product_id = fields.Many2one(
         "product.product",
-        string="Restocking Fee Product",
         domain="[('type', '=', 'service')]",
         help="The service invoiced for the restocking fee: its taxes and income "
         "account apply. Empty: the addon's Restocking Fee service.",
