@@ -21,3 +21,5 @@ from . import test_rma_menus
 from . import test_rma_concurrency
 from . import test_rma_routing
 from . import test_account_move_rma_name
+from . import test_rma_policy_matching
+from . import test_rma_external_api
