@@ -1,3 +1,4 @@
+import json
 import xmlrpc.client
 from datetime import timedelta
 
@@ -92,6 +93,31 @@ class TestRmaExternalApi(RmaCommon, HttpCase):
         receipt = rma._rma_pending_receipts()
         self.assertEqual(receipt.move_ids.product_id, self.product_a)
         self.assertEqual(receipt.move_ids.product_uom_qty, 2.0)
+
+        # README.md's curl: following the return over JSON-RPC
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    get_db_name(),
+                    self.agent.id,
+                    self.api_key,
+                    "rma.order",
+                    "read",
+                    [[rma.id]],
+                    {"fields": ["name", "state"]},
+                ],
+            },
+        }
+        response = self.url_open(
+            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+        )
+        self.assertEqual(
+            response.json()["result"], [{"id": rma.id, "name": rma.name, "state": "approved"}]
+        )
 
     def test_web_shop_cannot_return_more_than_delivered(self):
         with self.assertRaises(xmlrpc.client.Fault) as cm:
