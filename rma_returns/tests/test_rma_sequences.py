@@ -72,11 +72,13 @@ class TestRmaRealSequences(RmaFlowCommon):
         self.assertEqual(sale_line.qty_delivered, 1.0)
         self.assertEqual(rma.state, "done")
 
-    def test_serial_from_the_first_of_two_shipments(self):
-        product = self._create_product("Camera", 300.0)
+    def _serials_in_two_shipments(self, prefix):
+        """An order of two serial-tracked units shipped one by one: (order,
+        first delivery, serials in the order they shipped)."""
+        product = self._create_product(f"{prefix} device", 300.0)
         product.tracking = "serial"
         serials = self.env["stock.lot"].create(
-            [{"name": f"SN-{n}", "product_id": product.id} for n in (1, 2)]
+            [{"name": f"{prefix}-{n}", "product_id": product.id} for n in (1, 2)]
         )
         for serial in serials:
             self.env["stock.quant"]._update_available_quantity(
@@ -96,6 +98,11 @@ class TestRmaRealSequences(RmaFlowCommon):
         second_pick.action_assign()
         second_pick.move_ids.picked = True
         second_pick.button_validate()
+        return order, first_pick, serials
+
+    def test_serial_from_the_first_of_two_shipments(self):
+        order, first_pick, serials = self._serials_in_two_shipments("SN")
+        product = order.order_line.product_id
         self._invoice(order)
         first_move = first_pick.move_ids
         second_move = order.order_line.move_ids - first_move
@@ -114,28 +121,8 @@ class TestRmaRealSequences(RmaFlowCommon):
         self.assertEqual(first_move.returned_move_ids.state, "done")
 
     def test_serial_of_the_first_shipment_alone(self):
-        product = self._create_product("Lens", 300.0)
-        product.tracking = "serial"
-        serials = self.env["stock.lot"].create(
-            [{"name": f"LN-{n}", "product_id": product.id} for n in (1, 2)]
-        )
-        for serial in serials:
-            self.env["stock.quant"]._update_available_quantity(
-                product, self.warehouse.lot_stock_id, 1.0, lot_id=serial
-            )
-        order = self._create_order([(product, 2.0)], deliver=False, invoice=False)
-        first_pick = order.picking_ids
-        first_pick.action_assign()
-        first_pick.move_line_ids.filtered(lambda ml: ml.lot_id == serials[1]).unlink()
-        first_pick.move_ids.picked = True
-        result = first_pick.button_validate()
-        Form(
-            self.env["stock.backorder.confirmation"].with_context(**result["context"])
-        ).save().process()
-        second_pick = order.picking_ids - first_pick
-        second_pick.action_assign()
-        second_pick.move_ids.picked = True
-        second_pick.button_validate()
+        order, _first_pick, serials = self._serials_in_two_shipments("LN")
+        product = order.order_line.product_id
         rma = self._approve(self._create_rma(order, {product: 1.0}))
         receipt = self._receipt(rma)
         receipt.move_line_ids.lot_id = serials[0]  # the first shipment's serial
