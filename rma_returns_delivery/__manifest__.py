@@ -16,6 +16,7 @@
         "views/stock_warehouse_views.xml",
         "views/rma_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
     ],
     "installable": True,
     "auto_install": True,

@@ -108,6 +108,8 @@ class RmaOrder(models.Model):
         try:
             with self.env.cr.savepoint():
                 carrier.get_return_label(picking)
+                # computed from the attachments, which it does not depend on
+                picking.invalidate_recordset(["return_label_ids"])
                 attachments = picking.return_label_ids
                 if not attachments:
                     raise UserError(self.env._("The carrier answered without a label."))

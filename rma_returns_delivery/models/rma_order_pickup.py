@@ -1,3 +1,7 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -37,6 +41,35 @@ class RmaOrder(models.Model):
             )
 
     # === BUSINESS METHODS === #
+    def _rma_pickup_slots(self, days=3):
+        """Pickup windows offered to the customer: morning and afternoon of the
+        next ``days`` days, in the customer's time zone.
+
+        :return: list of {"key", "label", "start", "end"} (start/end in UTC)
+        """
+        self.ensure_one()
+        tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        today = datetime.now(tz).date()
+        slots = []
+        for offset in range(1, days + 1):
+            day = today + timedelta(days=offset)
+            for half, first, last in (("am", 9, 12), ("pm", 14, 18)):
+                start, end = (
+                    tz.localize(datetime.combine(day, time(hour)))
+                    .astimezone(pytz.utc)
+                    .replace(tzinfo=None)
+                    for hour in (first, last)
+                )
+                slots.append(
+                    {
+                        "key": f"{day.isoformat()}-{half}",
+                        "label": f"{day.isoformat()} {first:02d}:00 - {last:02d}:00",
+                        "start": start,
+                        "end": end,
+                    }
+                )
+        return slots
+
     def _rma_book_pickup(self, start, end):
         """Book the door pickup between ``start`` and ``end`` (UTC datetimes)."""
         self.ensure_one()

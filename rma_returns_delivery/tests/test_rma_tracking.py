@@ -10,7 +10,7 @@ class TestRmaTracking(RmaFlowCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.order = cls._create_order([(cls.product_a, 1.0)])
+        cls.order = cls._create_order([(cls.product_a, 3.0)])
         cls.company.rma_tracking_stall_days = 5
 
     def _approved(self):

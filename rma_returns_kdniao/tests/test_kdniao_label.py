@@ -23,7 +23,7 @@ class TestKdniaoLabel(KdniaoCommon):
         self.assertEqual(payload["Sender"]["Mobile"], "+33 6 11 22 33 44")
         self.assertEqual(payload["Receiver"]["CityName"], "Lyon")
         self.assertEqual(payload["Commodity"], [{"GoodsName": "Hiking Boots", "Goodsquantity": 1}])
-        self.assertEqual(rma.label_state, "done")
+        self.assertEqual(rma.label_state, "done", rma.label_error)
         self.assertTrue(rma.tracking_ref.startswith("SF"))
         self.assertEqual(receipt.carrier_tracking_ref, rma.tracking_ref)
         self.assertEqual(rma.carrier_name, "SF via Kdniao")
