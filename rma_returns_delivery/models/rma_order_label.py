@@ -38,7 +38,6 @@ class RmaOrder(models.Model):
         help="Failed labels are asked for again by a scheduled action.",
     )
     label_error = fields.Text(
-        string="Label Error",
         readonly=True,
         copy=False,
         help="Why the carrier could not make the label at the last attempt.",

@@ -48,7 +48,7 @@ class RmaOrder(models.Model):
         :return: list of {"key", "label", "start", "end"} (start/end in UTC)
         """
         self.ensure_one()
-        tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        tz = pytz.timezone(self.partner_id.tz or self.warehouse_id.partner_id.tz or "UTC")
         today = datetime.now(tz).date()
         slots = []
         for offset in range(1, days + 1):

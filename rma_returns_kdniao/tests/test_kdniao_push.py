@@ -1,5 +1,6 @@
 import json
 
+from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from .common import KdniaoCommon
@@ -94,3 +95,33 @@ class TestKdniaoPush(KdniaoCommon, HttpCase):
         self.assertEqual(len(rma.tracking_event_ids), 2)
         self.assertEqual(rma.tracking_status, "in_transit")
         self.assertEqual(rma.tracking_event_ids.mapped("source"), ["poll", "poll"])
+
+    def test_portal_pickup_choice(self):
+        """The customer (with the return's link) picks a pickup window on the
+        portal; the booking goes to Kdniao in that window. A window that was
+        not offered gets a message, not an error page."""
+        rma = self._approved_return()
+        token = rma._portal_ensure_token()
+        self.authenticate(None, None)
+        page = self.url_open(f"/my/returns/{rma.id}?access_token={token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_rma_pickup_form", page.text)
+        url = f"/my/returns/{rma.id}/pickup?access_token={token}"
+        csrf = http.Request.csrf_token(self)
+        wrong = self.url_open(url, data={"csrf_token": csrf, "slot": "2020-01-01-am"})
+        self.assertEqual(wrong.status_code, 200)
+        self.assertIn("Choose one of the pickup windows offered", wrong.text)
+        self.assertEqual(rma.pickup_state, "none")
+        slot = rma._rma_pickup_slots()[1]
+        response = self.url_open(
+            url, data={"csrf_token": csrf, "slot": slot["key"]}, allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("message=pickup_booked", response.headers["Location"])
+        self.assertEqual(rma.pickup_state, "booked")
+        self.assertEqual(rma.pickup_start, slot["start"])
+        (booking,) = self._requests("1801")
+        self.assertEqual(booking["LogisticCode"], rma.tracking_ref)
+        page = self.url_open(f"/my/returns/{rma.id}?access_token={token}")
+        self.assertNotIn("o_rma_pickup_form", page.text)
+        self.assertIn("o_rma_pickup", page.text)
