@@ -1,3 +1,5 @@
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.addons.rma_returns.controllers.portal import RmaCustomerPortal
 from odoo.http import request
@@ -32,3 +34,18 @@ class RmaDeliveryPortal(RmaCustomerPortal):
             values = self._rma_detail_values(rma_sudo, access_token, error=str(exc))
             return request.render("rma_returns.portal_return_page", values)
         return request.redirect(self._rma_url(rma_sudo, access_token, message="pickup_booked"))
+
+    @http.route(
+        "/my/returns/<int:rma_id>/label/<int:attachment_id>",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_return_label(self, rma_id, attachment_id, access_token=None, **kw):
+        """The carrier's prepaid label of the return (only its own labels)."""
+        rma_sudo = self._rma_check_access(rma_id, access_token)
+        label = rma_sudo.label_attachment_ids.filtered(lambda a: a.id == attachment_id)
+        if not label:
+            raise NotFound()
+        stream = request.env["ir.binary"]._get_stream_from(label)
+        return stream.get_response(as_attachment=True)

@@ -91,10 +91,6 @@ class RmaOrder(models.Model):
             if carrier:
                 payer = "shop_fee" if rma.shipping_fee else "shop"
             rma.write({"postage_payer": payer, "return_carrier_id": carrier.id})
-        # run the pending chatter tracking now: a failed label rolls back to a
-        # savepoint, which drops what waits for the commit
-        self.env.flush_all()
-        self.env.cr.precommit.run()
         for picking in receipts.filtered(lambda p: p.rma_order_id.return_carrier_id):
             picking.rma_order_id._rma_request_label(picking)
 
@@ -104,6 +100,10 @@ class RmaOrder(models.Model):
         self.ensure_one()
         carrier = self.return_carrier_id
         picking.carrier_id = carrier
+        # run the pending chatter tracking now: a failed label rolls back to a
+        # savepoint, which drops what waits for the commit
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         try:
             with self.env.cr.savepoint():
                 carrier.get_return_label(picking)

@@ -67,6 +67,8 @@ def call(url, ebusiness_id, app_key, request_type, payload):
         ) from error
     except ValueError as error:
         raise KdniaoError("Kdniao answered something that is not JSON.") from error
+    if not isinstance(answer, dict):
+        raise KdniaoError("Kdniao answered something that is not a Kdniao answer.")
     if not answer.get("Success"):
         reason = answer.get("Reason") or answer.get("ResultCode") or "unknown error"
         raise KdniaoError(f"Kdniao refused the request: {reason}")

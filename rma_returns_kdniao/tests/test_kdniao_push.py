@@ -106,6 +106,14 @@ class TestKdniaoPush(KdniaoCommon, HttpCase):
         page = self.url_open(f"/my/returns/{rma.id}?access_token={token}")
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_rma_pickup_form", page.text)
+        label = rma.label_attachment_ids
+        self.assertIn(f"/my/returns/{rma.id}/label/{label.id}", page.text)
+        download = self.url_open(f"/my/returns/{rma.id}/label/{label.id}?access_token={token}")
+        self.assertEqual(download.status_code, 200)
+        self.assertIn(rma.tracking_ref.encode(), download.content)
+        other = self._receipt(rma).return_label_ids  # not the return's own copy
+        stray = self.url_open(f"/my/returns/{rma.id}/label/{other.id}?access_token={token}")
+        self.assertEqual(stray.status_code, 404)
         url = f"/my/returns/{rma.id}/pickup?access_token={token}"
         csrf = http.Request.csrf_token(self)
         wrong = self.url_open(url, data={"csrf_token": csrf, "slot": "2020-01-01-am"})
