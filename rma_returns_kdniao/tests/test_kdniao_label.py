@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import KdniaoCommon
 
@@ -34,12 +34,30 @@ class TestKdniaoLabel(KdniaoCommon):
         self.assertEqual(rma.label_attachment_ids.raw, receipt.return_label_ids.raw)
 
     def test_refused_request_is_shown(self):
-        """Kdniao refusing the request (Success false): the Reason is shown."""
+        """Kdniao refusing the request (Success false): the Reason is shown; the
+        agent asks again once fixed, a warehouse clerk may not."""
         self.kdniao.mode = "refuse"
         rma = self._approved_return()
         self.assertEqual(rma.state, "approved")
         self.assertEqual(rma.label_state, "failed")
         self.assertIn("Address not served", rma.label_error)
+        self.kdniao.mode = "ok"
+        clerk = new_test_user(self.env, login="rma_clerk", groups="stock.group_stock_user")
+        with self.assertRaises(AccessError):
+            rma.with_user(clerk).action_retry_return_label()
+        self.assertEqual(rma.label_state, "failed")
+        rma.with_user(self.agent).action_retry_return_label()
+        self.assertEqual(rma.label_state, "done")
+        self.assertTrue(rma.tracking_ref)
+
+    def test_customer_charged_for_prepaid_label(self):
+        """The policy charges return shipping: the shop prepays the label and the
+        fee is deducted from the refund."""
+        self.policy.write({"shipping_fee": 7.0, "shipping_payer": "customer"})
+        rma = self._approved_return()
+        self.assertEqual(rma.shipping_fee, 7.0)
+        self.assertEqual(rma.label_state, "done")
+        self.assertEqual(rma.postage_payer, "shop_fee")
 
     def test_downtime_does_not_block_approval(self):
         """Kdniao down (HTTP 500): approval goes through, the error is shown on
