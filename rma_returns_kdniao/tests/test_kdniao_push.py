@@ -63,6 +63,10 @@ class TestKdniaoPush(KdniaoCommon, HttpCase):
         # 15:30 China time is 07:30 UTC
         self.assertEqual(str(rma.date_last_tracking), "2026-12-02 07:30:00")
         self.assertEqual(rma.tracking_event_ids.mapped("source"), ["push"] * 3)
+        page = self.url_open(f"/my/returns/{rma.id}?access_token={rma._portal_ensure_token()}")
+        self.assertLess(
+            page.text.index("Signed for at Lyon warehouse"), page.text.index("Left Grenoble hub")
+        )
         notes = rma.message_ids.filtered(lambda m: "delivered the parcel" in (m.body or ""))
         self.assertEqual(len(notes), 1, "one note for the clerk, even with the push twice")
         receipt_notes = self._receipt(rma).message_ids.filtered(
