@@ -1,0 +1,19 @@
+# ruff: noqa: B018
+{
+    "name": "RMA Returns: Kdniao Connector",
+    "summary": "Kdniao (快递鸟) return e-waybills, door pickups and tracking pushes "
+    "for rma_returns",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Delivery",
+    "license": "LGPL-3",
+    "author": "rma_returns developers",
+    "website": "https://example.com/rma_returns",
+    "depends": ["rma_returns_delivery"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/rma_kdniao_cron.xml",
+        "views/delivery_carrier_views.xml",
+    ],
+    "demo": ["demo/rma_kdniao_demo.xml"],
+    "installable": True,
+}

@@ -1,0 +1,2 @@
+from . import test_kdniao_label
+from . import test_kdniao_push
