@@ -6,6 +6,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PYTHON=${PYTHON:-python3}
 
+# The addon and the bridge addons of this repository that `make demo` and
+# `make test` install (each bridge pulls in the Odoo apps it connects to).
+ADDONS=${RMA_ADDONS:-rma_returns,rma_returns_delivery,rma_returns_kdniao}
+ADDON_TESTS=$(printf '%s/tests ' ${ADDONS//,/ })
+
 die() {
     printf '\nrma_returns: %s\n\n' "$*" >&2
     exit 1

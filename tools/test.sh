@@ -24,9 +24,9 @@ setup_postgres
 CONF="$ROOT/.odoo-test.conf"
 write_config "$CONF" "${RMA_TEST_PORT:-8169}"
 
-info "Fresh database '$DB' with rma_returns installed"
+info "Fresh database '$DB' with $ADDONS installed"
 dropdb --if-exists "$DB" >/dev/null
-odoo_once -c "$CONF" -d "$DB" -i rma_returns
+odoo_once -c "$CONF" -d "$DB" -i "$ADDONS"
 
 info "Translations: i18n/rma_returns.pot is current"
 POT_NOW="$ROOT/.odoo/rma_returns.pot"
@@ -38,7 +38,8 @@ info "Test suite (pytest-odoo)"
 export ODOO_RC="$CONF"
 set +e
 "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$DB" --odoo-http \
-    --cov="$ROOT/rma_returns" --cov-report=term:skip-covered -q -rfEs "$@" rma_returns/tests
+    $(printf -- "--cov=$ROOT/%s " ${ADDONS//,/ }) --cov-report=term:skip-covered -q -rfEs \
+    "$@" $ADDON_TESTS
 rc=$?
 set -e
 exit $rc
