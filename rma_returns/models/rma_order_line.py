@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_compare, float_repr, float_round
@@ -238,9 +240,11 @@ class RmaOrderLine(models.Model):
         lines._rma_lock_sale_lines()
         available = sale_lines._rma_returnable_qty(exclude_lines=lines)
         precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        requested_of = defaultdict(float)  # one pass: linear in the batch
+        for line in lines:
+            requested_of[line.sale_line_id] += max(line.product_uom_qty - line.qty_received, 0.0)
         for sale_line in sale_lines:
-            mine = lines.filtered(lambda line, sl=sale_line: line.sale_line_id == sl)
-            requested = sum(max(m.product_uom_qty - m.qty_received, 0.0) for m in mine)
+            requested = requested_of[sale_line]
             maximum = available[sale_line.id]
             if float_compare(requested, maximum, precision_digits=precision) > 0:
                 raise ValidationError(
