@@ -1,0 +1,2 @@
+from . import test_rma_payment_refund
+from . import test_rma_store_credit
