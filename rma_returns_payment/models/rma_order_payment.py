@@ -83,6 +83,11 @@ class RmaOrder(models.Model):
             moves
         )
         held._rma_money_back(notes)
+        # nothing left for the provider (credited on the unpaid invoice, or
+        # the rest left to the accountant): the customer is told now
+        held.filtered(
+            lambda r: r.rma_payment_refund_state not in ("pending", "failed")
+        )._rma_notify("refunded")
 
     def _rma_notify(self, event):
         held = self.env.context.get("rma_hold_refunded")

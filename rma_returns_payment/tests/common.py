@@ -17,7 +17,6 @@ class RmaPaymentCommon(RmaFlowCommon):
         )
         cls.provider.write({"state": "test", "journal_id": cls.bank_journal.id})
         cls.visa = cls.env.ref("payment.payment_method_visa")
-        cls.visa.active = True
         cls.token = cls.env["payment.token"].create(
             {
                 "provider_id": cls.provider.id,
@@ -76,7 +75,8 @@ class RmaPaymentCommon(RmaFlowCommon):
         if refund_method:
             rma.refund_method = refund_method
         rma.action_submit()
-        self.assertEqual(rma.state, "approved")
+        if rma.state == "submitted":  # beyond the policy's automatic approval
+            rma.action_approve()
         self._validate(self._receipt(rma))
         return rma
 

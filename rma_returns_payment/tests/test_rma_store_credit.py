@@ -53,7 +53,7 @@ class TestRmaStoreCredit(RmaPaymentCommon):
 
         rma = self._return(order, {self.product_a: 1.0}, refund_method="store_credit")
 
-        note = rma.credit_note_ids
+        note = rma.sudo().credit_note_ids
         total = note.amount_total
         bonus = note.currency_id.round(total * 0.10)
         # no money through the provider, and no cash payment
@@ -61,7 +61,7 @@ class TestRmaStoreCredit(RmaPaymentCommon):
         self.assertFalse(note._get_reconciled_payments())
         # the credit note is settled by the store credit entry
         self.assertTrue(note.currency_id.is_zero(note.amount_residual))
-        entry = rma.rma_store_credit_move_ids
+        entry = rma.sudo().rma_store_credit_move_ids
         self.assertEqual(entry.state, "posted")
         self.assertRecordValues(
             entry.line_ids.sorted("balance"),
@@ -106,7 +106,7 @@ class TestRmaStoreCredit(RmaPaymentCommon):
 
         rma = self._return(order, {self.product_a: 1.0}, refund_method="store_credit")
 
-        note = rma.credit_note_ids
+        note = rma.sudo().credit_note_ids
         self.assertAlmostEqual(note.amount_residual, note.amount_total)
         self.assertEqual(rma.rma_payment_refund_state, "failed")
         self.assertIn("Store credit is not set up", rma.rma_payment_refund_message)
