@@ -209,6 +209,7 @@ class RmaOrder(models.Model):
         """Captured transactions of the invoices ``notes`` reverse and of the
         order, through providers that can refund, in the credit note's currency."""
         self.ensure_one()
+        notes = notes.filtered(lambda m: m.rma_order_id == self)
         txs = (notes.reversed_entry_id.transaction_ids | self.sale_order_id.transaction_ids).sudo()
         return txs.filtered(
             lambda tx: (

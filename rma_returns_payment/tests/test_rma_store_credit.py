@@ -118,3 +118,31 @@ class TestRmaStoreCredit(RmaPaymentCommon):
         self.assertTrue(note.currency_id.is_zero(note.amount_residual))
         self.assertEqual(rma.rma_payment_refund_state, "done")
         self.assertAlmostEqual(rma.rma_loyalty_card_id.points, note.amount_total * 1.1, 2)
+
+    def test_store_credit_spent_on_a_later_order(self):
+        """The credit is spendable: with ``sale_loyalty`` (not a dependency),
+        the eWallet pays a later sale order."""
+        if self.env["ir.module.module"]._get("sale_loyalty").state != "installed":
+            self.skipTest("sale_loyalty is not installed: the eWallet cannot pay sale orders")
+        order = self._create_order([(self.product_a, 1.0)])
+        self._pay_by_transfer(order.invoice_ids)
+        rma = self._return(order, {self.product_a: 1.0}, refund_method="store_credit")
+        card = rma.rma_loyalty_card_id
+        credit = card.points
+        self.assertGreater(credit, 0.0)
+
+        later = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [Command.create({"product_id": self.product_b.id})],
+            }
+        )
+        price = later.amount_total
+        self.assertLess(price, credit)
+        later._update_programs_and_rewards()
+        self.assertIn(card, later._get_claimable_rewards())
+        later._apply_program_reward(self.ewallet.reward_ids, card)
+        later.action_confirm()
+
+        self.assertTrue(later.currency_id.is_zero(later.amount_total))
+        self.assertAlmostEqual(card.points, credit - price)
