@@ -9,6 +9,7 @@
     "website": "https://example.com/rma_returns",
     "depends": ["rma_returns", "account_payment", "loyalty"],
     "data": [
+        "data/rma_cron.xml",
         "views/rma_order_views.xml",
         "views/rma_policy_views.xml",
         "views/res_config_settings_views.xml",

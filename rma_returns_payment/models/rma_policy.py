@@ -11,7 +11,19 @@ class RmaPolicy(models.Model):
         "store credit instead of money back (10 gives 110 of credit for 100).",
     )
 
+    unreturned_invoice_days = fields.Integer(
+        string="Invoice Unreturned Replacements After (days)",
+        help="Replacements and exchanges ship at approval, before the goods come "
+        "back. When the goods have not arrived this many days after the replacement "
+        "shipped, the customer is invoiced for it and told so. 0: never.",
+    )
+
     _sql_constraints = [
+        (
+            "unreturned_invoice_days_positive",
+            "CHECK(unreturned_invoice_days >= 0)",
+            "The delay before invoicing an unreturned replacement cannot be negative.",
+        ),
         (
             "store_credit_bonus_positive",
             "CHECK(store_credit_bonus >= 0)",

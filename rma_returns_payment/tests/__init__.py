@@ -1,2 +1,3 @@
 from . import test_rma_payment_refund
 from . import test_rma_store_credit
+from . import test_rma_unreturned
