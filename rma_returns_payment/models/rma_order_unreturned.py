@@ -21,6 +21,40 @@ class RmaOrder(models.Model):
         help="Invoice of the goods not returned in time after their replacement shipped.",
     )
 
+    # === STEPS === #
+    def _rma_create_replacements(self):
+        """Step of approval (and of receipt, see _rma_moves_done): replacements
+        ship before the goods come back only when the policy allows it for the
+        customer; the others wait for the goods."""
+        held = self.filtered(lambda r: r._rma_replacement_waits_for_goods())
+        return super(RmaOrder, self - held)._rma_create_replacements()
+
+    def _rma_moves_done(self, moves):
+        """The goods arrived: ship the replacements that waited for them."""
+        result = super()._rma_moves_done(moves)
+        self.filtered(
+            lambda r: r.state in ("received", "done") and r._rma_unshipped_replacements()
+        )._rma_create_replacements()
+        return result
+
+    def _rma_replacement_waits_for_goods(self):
+        self.ensure_one()
+        if self.state in ("received", "done"):
+            return False
+        timing = self.sudo().policy_id.replacement_timing or "approval"
+        if timing == "trusted":
+            return self.refund_timing != "approval"
+        return timing == "receipt"
+
+    def _rma_unshipped_replacements(self):
+        self.ensure_one()
+        return self.line_ids.filtered(
+            lambda line: (
+                line.resolution in ("replacement", "exchange")
+                and not line.replacement_move_ids.filtered(lambda m: m.state != "cancel")
+            )
+        )
+
     # === CRON === #
     @api.model
     def _cron_rma_invoice_unreturned(self):
@@ -44,7 +78,6 @@ class RmaOrder(models.Model):
         )
         due._rma_invoice_unreturned()
 
-    # === STEPS === #
     def _rma_invoice_unreturned(self):
         """One posted invoice per return for the quantities replaced but not
         received, at the sale line's price; the customer is told."""

@@ -11,6 +11,20 @@ class RmaPolicy(models.Model):
         "store credit instead of money back (10 gives 110 of credit for 100).",
     )
 
+    replacement_timing = fields.Selection(
+        [
+            ("approval", "At Approval"),
+            ("trusted", "At Approval for Trusted Customers"),
+            ("receipt", "Once the Goods Are Received"),
+        ],
+        string="Ship Replacements",
+        default="approval",
+        required=True,
+        help="When replacements and exchanges ship: at approval, before the goods "
+        "come back (instant exchange); at approval only for the customers the "
+        "fast-refund gate trusts (the return's refund timing is 'on approval'), "
+        "else once the goods are received; or always once they are received.",
+    )
     unreturned_invoice_days = fields.Integer(
         string="Invoice Unreturned Replacements After (days)",
         help="Replacements and exchanges ship at approval, before the goods come "

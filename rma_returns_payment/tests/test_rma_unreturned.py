@@ -71,3 +71,30 @@ class TestRmaUnreturned(RmaPaymentCommon):
         self.env["rma.order"]._cron_rma_invoice_unreturned()
         self.assertFalse(rma.rma_unreturned_invoice_id)
         self.assertEqual(len(order.invoice_ids), 1)
+
+    def test_replacement_waits_for_the_goods_unless_trusted(self):
+        self.policy.write({"replacement_timing": "trusted", "refund_timing": "receipt"})
+        order = self._create_order([(self.product_a, 2.0)])
+        self._stock(self.product_a, 5.0)
+        self._stock(self.product_a, 5.0, self.lyon)
+
+        rma = self._create_rma(order, {self.product_a: 1.0})
+        rma.line_ids.resolution = "replacement"
+        rma = self._approve(rma)
+        outgoing = rma.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertFalse(outgoing, "not trusted: waits for the goods")
+
+        self._validate(self._receipt(rma))
+        outgoing = rma.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(outgoing.move_ids.product_uom_qty, 1.0)
+
+        # a customer the fast-refund gate trusts gets it at once
+        self.policy.refund_timing = "approval"
+        trusted = self._create_rma(order, {self.product_a: 1.0})
+        trusted.line_ids.resolution = "replacement"
+        trusted = self._approve(trusted)
+        self.assertEqual(trusted.refund_timing, "approval")
+        self.assertTrue(
+            trusted.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"),
+            "trusted: ships before the goods come back",
+        )
