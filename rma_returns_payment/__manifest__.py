@@ -13,6 +13,7 @@
         "views/rma_order_views.xml",
         "views/rma_policy_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
     ],
     "installable": True,
     "auto_install": False,
