@@ -77,7 +77,10 @@ class RmaOrder(models.Model):
         "refunded" e-mail of those waits for the money to move."""
         notes = moves.filtered(lambda m: m.move_type == "out_refund")
         held = self.filtered(
-            lambda r: r.refund_method == "store_credit" or r._rma_source_transactions(notes)
+            lambda r: (
+                notes.filtered(lambda m: m.rma_order_id == r)
+                and (r.refund_method == "store_credit" or r._rma_source_transactions(notes))
+            )
         )
         super(RmaOrder, self.with_context(rma_hold_refunded=held.ids))._rma_credit_notes_posted(
             moves
