@@ -14,10 +14,10 @@ echo "dbfilter = ^$DB\$" >>"$CONF"
 
 if psql -X -q -d postgres -tAc "select 1 from pg_database where datname='$DB'" | grep -q 1; then
     info "Upgrading rma_returns in the existing database '$DB'"
-    odoo_once -c "$CONF" -d "$DB" -i "$ADDONS" -u "$ADDONS"
+    odoo_once -c "$CONF" -d "$DB" -i "$INSTALL" -u "$ADDONS"
 else
     info "Creating database '$DB' with demo data (takes a few minutes)"
-    odoo_once -c "$CONF" -d "$DB" -i "$ADDONS"
+    odoo_once -c "$CONF" -d "$DB" -i "$INSTALL"
 fi
 
 cat <<MSG

@@ -15,9 +15,9 @@ if [ -n "${RMA_DEV_FRESH:-}" ]; then
     dropdb --if-exists "$DB" >/dev/null
 fi
 if psql -X -q -d "$DB" -c 'select 1' >/dev/null 2>&1; then
-    odoo_once -c "$CONF" -d "$DB" -i "$ADDONS" -u "$ADDONS"
+    odoo_once -c "$CONF" -d "$DB" -i "$INSTALL" -u "$ADDONS"
 else
-    odoo_once -c "$CONF" -d "$DB" -i "$ADDONS"
+    odoo_once -c "$CONF" -d "$DB" -i "$INSTALL"
 fi
 export ODOO_RC="$CONF"
 exec "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$DB" \

@@ -24,9 +24,9 @@ setup_postgres
 CONF="$ROOT/.odoo-test.conf"
 write_config "$CONF" "${RMA_TEST_PORT:-8169}"
 
-info "Fresh database '$DB' with $ADDONS installed"
+info "Fresh database '$DB' with $INSTALL installed"
 dropdb --if-exists "$DB" >/dev/null
-odoo_once -c "$CONF" -d "$DB" -i "$ADDONS"
+odoo_once -c "$CONF" -d "$DB" -i "$INSTALL"
 
 info "Translations: i18n/rma_returns.pot is current"
 POT_NOW="$ROOT/.odoo/rma_returns.pot"
