@@ -82,7 +82,7 @@ class RmaOrder(models.Model):
                 and (r.refund_method == "store_credit" or r._rma_source_transactions(notes))
             )
         )
-        super(RmaOrder, self.with_context(rma_hold_refunded=held.ids))._rma_credit_notes_posted(
+        super(RmaOrder, self.with_context(hold_refunded_notice=held.ids))._rma_credit_notes_posted(
             moves
         )
         held._rma_money_back(notes)
@@ -91,9 +91,10 @@ class RmaOrder(models.Model):
         held.filtered(
             lambda r: r.rma_payment_refund_state not in ("pending", "failed")
         )._rma_notify("refunded")
+        return None
 
     def _rma_notify(self, event):
-        held = self.env.context.get("rma_hold_refunded")
+        held = self.env.context.get("hold_refunded_notice")
         if event == "refunded" and held:
             return super(RmaOrder, self.filtered(lambda r: r.id not in held))._rma_notify(event)
         return super()._rma_notify(event)
