@@ -34,3 +34,5 @@ from . import rma_order_line_policy
 from . import rma_order_routing
 from . import res_config_settings_routing
 from . import account_move_rma_name
+from . import rma_order_access
+from . import rma_order_line_guard
