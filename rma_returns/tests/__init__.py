@@ -22,3 +22,4 @@ from . import test_rma_concurrency
 from . import test_rma_routing
 from . import test_account_move_rma_name
 from . import test_rma_integrity
+from . import test_rma_access_matrix
