@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_flow import RmaFlowCommon
 from .portal_common import RmaPortalCommon
@@ -349,3 +349,111 @@ class TestRmaRouteAccess(RmaPortalCommon):
         data = {"csrf_token": self._csrf(), "carrier": "UPS", "tracking_ref": "1Z42"}
         self.url_open(path, data=data, allow_redirects=False)
         self.assertEqual(self.rma_a.tracking_ref, "1Z42")
+
+
+@tagged("post_install", "-at_install")
+class TestRmaRoleJobs(RmaFlowCommon):
+    """Each role does its whole job with its own rights, and reads what it needs
+    on the return's form (as the web client reads it)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing = new_test_user(
+            cls.env,
+            login="jobs_billing",
+            groups="base.group_user,account.group_account_invoice",
+            name="Billing User",
+        )
+        cls.portal = new_test_user(cls.env, login="jobs_portal", groups="base.group_portal")
+        cls.order = cls._create_order(
+            [(cls.product_a, 2.0), (cls.product_b, 1.0)], partner=cls.portal.partner_id
+        )
+
+    def _form_values(self, rma, user):
+        """The return's form as ``user`` opens it (the fields of the form view
+        the user may see, read as the web client reads them)."""
+        return Form(rma.with_user(user))
+
+    def test_agent_without_sales_or_inventory_rights_processes_a_return(self):
+        self.assertFalse(self.agent.has_group("stock.group_stock_user"))
+        self.assertFalse(self.agent.has_group("sales_team.group_sale_salesman"))
+        self.policy.auto_approve = False
+        rma = self._create_rma(self.order, {self.product_a: 2.0}).with_user(self.agent)
+        rma.action_submit()
+        rma.action_approve()
+        values = self._form_values(rma, self.agent)
+        self.assertEqual(values.picking_count, 1)
+        self.assertEqual(values.delivery_count, 1)
+        self.assertEqual(values.invoice_count, 1)
+        self.assertEqual(values.sale_order_id.display_name, self.order.name)
+        rma.action_receive()
+        self.assertEqual(rma.state, "done", "received, restocked and refunded")
+        self.assertEqual(self._form_values(rma, self.agent).credit_note_count, 1)
+
+    def test_clerk_scans_receives_disposes_and_ships_exchanges(self):
+        """The warehouse clerk (Inventory / User only) lands on the receipt from
+        the slip, opens the return (without reading journal items), validates
+        the receipt, chooses the disposition and ships the exchange."""
+        self.policy.refund_timing = "inspection"
+        rma = self._create_rma(self.order, {self.product_a: 1.0})
+        rma.line_ids.write({"resolution": "exchange", "exchange_product_id": self.product_b.id})
+        self._approve(rma)
+        action = (
+            self.env["rma.scan.wizard"].with_user(self.clerk)._rma_scan_action(rma.slip_scan_url)
+        )
+        self.assertEqual(action["res_id"], self._receipt(rma).id)
+        values = self._form_values(rma, self.clerk)
+        self.assertEqual(values.picking_count, 2, "the receipt and the exchange's shipment")
+        self.assertEqual(values.state, "approved")
+        self._validate(self._receipt(rma))
+        self.assertEqual(rma.state, "received")
+        rma.line_ids.with_user(self.clerk).disposition = "scrap"
+        rma.with_user(self.clerk).action_apply_disposition()
+        self.assertEqual(rma.line_ids.qty_disposed, 1.0)
+        shipment = rma.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self._validate(shipment)
+        self.assertEqual(shipment.state, "done")
+        self.assertEqual(rma.line_ids.qty_replaced, 1.0)
+
+    def test_billing_user_refunds_and_posts(self):
+        self.policy.write({"auto_post_refund": False})
+        rma = self._approve(self._create_rma(self.order, {self.product_a: 1.0}))
+        self._validate(self._receipt(rma))
+        credit_note = rma.credit_note_ids
+        self.assertEqual(credit_note.state, "draft")
+        values = self._form_values(rma, self.billing)
+        self.assertEqual(values.credit_note_count, 1)
+        credit_note.with_user(self.billing).action_post()
+        self.assertEqual(rma.state, "done")
+        self.assertTrue(rma.with_user(self.billing).action_refund(), "nothing twice")
+
+    def test_portal_reads_no_internal_field(self):
+        """Customers read their returns through the portal's rules: the shop's
+        reasoning and bookkeeping stays internal."""
+        rma = self._approve(self._create_rma(self.order, {self.product_a: 1.0}))
+        mine = rma.with_user(self.portal)
+        self.assertEqual(mine.read(["name", "state", "decision"])[0]["state"], "approved")
+        internal = [
+            "decision_explanation",
+            "return_rate",
+            "override_reason",
+            "override_user_id",
+            "policy_id",
+            "refund_blocked",
+            "refund_block_reason",
+            "warehouse_rule",
+            "warehouse_distance",
+            "inspection_required",
+            "rma_notified_events",
+            "slip_token",
+            "slip_scan_url",
+            "can_refund",
+            "auto_post_refund",
+        ]
+        for fname in internal:
+            with self.assertRaises(AccessError, msg=fname):
+                mine.read([fname])
+        for fname in ("move_id", "invoice_line_id", "policy_id", "disposition", "qty_disposed"):
+            with self.assertRaises(AccessError, msg=fname):
+                mine.line_ids.read([fname])
