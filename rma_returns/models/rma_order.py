@@ -1,7 +1,7 @@
 import secrets
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 RMA_STATES = [
     ("draft", "Draft"),
@@ -45,6 +45,42 @@ STATE_DATES = {
     "rejected": "date_rejected",
     "cancelled": "date_cancelled",
 }
+
+
+# Passed in the context by ``_rma_set_state`` (rma_order_workflow.py), the only
+# writer of ``state``: an object identity, which no RPC call can forge.
+_STATE_WRITER = object()
+# Fixed once the return is submitted: reset it to draft to change them.
+LOCKED_ONCE_SUBMITTED = ("sale_order_id", "partner_id", "company_id")
+# Fixed once approved, except for the flow: the transfers, the slip and the
+# credit notes are made from them.
+LOCKED_ONCE_APPROVED = (
+    "partner_shipping_id",
+    "warehouse_id",
+    "warehouse_rule",
+    "warehouse_distance",
+    "is_cross_border",
+    "restocking_fee",
+    "shipping_fee",
+)
+# Fixed once the goods are received: the refund is due from then on.
+LOCKED_ONCE_RECEIVED = ("refund_timing", "auto_post_refund")
+# Written by the flow only (the policy, refunds, e-mails, slips), as superuser.
+FLOW_FIELDS = (
+    "decision",
+    "decision_explanation",
+    "decision_explanation_public",
+    "return_rate",
+    "policy_id",
+    "override_reason",
+    "override_user_id",
+    "refund_blocked",
+    "refund_block_reason",
+    "rma_notified_events",
+    "slip_token",
+    *STATE_DATES.values(),
+)
+RMA_MANAGER = "rma_returns.group_rma_manager"
 
 
 def _new_slip_token(_records=None):
@@ -184,23 +220,25 @@ class RmaOrder(models.Model):
     date_rejected = fields.Datetime(readonly=True, copy=False)
     date_cancelled = fields.Datetime(readonly=True, copy=False)
     picking_ids = fields.One2many("stock.picking", "rma_order_id", string="Transfers")
-    picking_count = fields.Integer(compute="_compute_picking_count")
+    picking_count = fields.Integer(compute="_compute_picking_count", compute_sudo=True)
     credit_note_ids = fields.One2many("account.move", "rma_order_id", string="Credit Notes")
-    credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+    credit_note_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
     invoice_ids = fields.Many2many(
         "account.move",
         compute="_compute_invoice_ids",
+        compute_sudo=True,
         string="Invoices",
         help="The invoices of the returned lines.",
     )
-    invoice_count = fields.Integer(compute="_compute_invoice_ids")
+    invoice_count = fields.Integer(compute="_compute_invoice_ids", compute_sudo=True)
     delivery_ids = fields.Many2many(
         "stock.picking",
         compute="_compute_delivery_ids",
+        compute_sudo=True,
         string="Deliveries",
         help="The deliveries the returned goods were shipped with.",
     )
-    delivery_count = fields.Integer(compute="_compute_delivery_ids")
+    delivery_count = fields.Integer(compute="_compute_delivery_ids", compute_sudo=True)
     qty_total = fields.Float(
         string="Quantity", compute="_compute_totals", store=True, digits="Product Unit of Measure"
     )
@@ -296,6 +334,93 @@ class RmaOrder(models.Model):
                 )
         return super().create(vals_list)
 
+    def write(self, vals):
+        """Guard what must not change by hand: ``state`` (transitions only), the
+        order and customer once submitted, the routing and fees once approved,
+        and the flow's own fields (decision, refund block, slip token...)."""
+        if not self.env.su:
+            self.check_access("write")  # who may not write learns that first
+        state_writer = self.env.context.get("rma_state_writer") is _STATE_WRITER
+        if "state" in vals and not state_writer:
+            raise UserError(
+                self.env._(
+                    "The status of %(names)s changes only through its buttons (submit, "
+                    "approve, receive...), never by editing it.",
+                    names=", ".join(self.mapped("name")),
+                )
+            )
+        self._rma_check_locked(vals, LOCKED_ONCE_SUBMITTED, ("draft",))
+        if not (self.env.su or state_writer):
+            flow = [fname for fname in FLOW_FIELDS if fname in vals]
+            if flow:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of %(names)s are set by the return's flow, not by hand.",
+                        fields=self._rma_field_labels_of(self, flow),
+                        names=", ".join(self.mapped("name")),
+                    )
+                )
+            self._rma_check_locked(vals, LOCKED_ONCE_APPROVED, ("draft", "submitted"))
+            self._rma_check_locked(vals, LOCKED_ONCE_RECEIVED, ("draft", "submitted", "approved"))
+        return super().write(vals)
+
+    def _rma_check_locked(self, vals, fnames, open_states):
+        """Refuse changing ``fnames`` of the returns outside ``open_states``."""
+        fnames = [fname for fname in fnames if fname in vals and fname in self._fields]
+        if not fnames:
+            return
+        for rma in self.filtered(lambda r: r.state not in open_states):
+            changed = [
+                fname
+                for fname in fnames
+                if rma[fname]
+                != rma._fields[fname].convert_to_record(
+                    rma._fields[fname].convert_to_cache(vals[fname], rma), rma
+                )
+            ]
+            if changed:
+                raise UserError(
+                    self.env._(
+                        "%(name)s is %(state)s: its %(fields)s can no longer change. Reset "
+                        "it to draft (possible once rejected or cancelled) or ask a returns "
+                        "manager.",
+                        name=rma.name,
+                        state=rma._rma_state_label(),
+                        fields=self._rma_field_labels_of(self, changed),
+                    )
+                )
+
+    @api.model
+    def _rma_field_labels_of(self, records, fnames):
+        """ "Quantity, Resolution": the labels of ``records``' fields ``fnames``."""
+        return ", ".join(records._fields[fname]._description_string(self.env) for fname in fnames)
+
+    def _rma_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state].lower()
+
+    def _rma_check_lines_open(self, adding):
+        """Refuse adding (``adding``) or removing products of returns that are
+        no longer drafts."""
+        closed = self.filtered(lambda r: r.state != "draft")
+        if not closed:
+            return
+        names = ", ".join(closed.mapped("name"))
+        if adding:
+            message = self.env._(
+                "%(names)s is no longer a draft: no product can be added to it. Reset it "
+                "to draft (possible once rejected or cancelled) or start another return.",
+                names=names,
+            )
+        else:
+            message = self.env._(
+                "%(names)s is no longer a draft: its products cannot be removed. Reset it "
+                "to draft (possible once rejected or cancelled) or ask a returns manager to "
+                "cancel it.",
+                names=names,
+            )
+        raise UserError(message)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
         blocked = self.filtered(lambda r: r.state not in ("draft", "cancelled"))
@@ -304,6 +429,26 @@ class RmaOrder(models.Model):
                 self.env._(
                     "Only draft or cancelled returns can be deleted: %(names)s",
                     names=", ".join(blocked.mapped("name")),
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_documents_only_by_manager(self):
+        """A return that made transfers or credit notes stays as their history:
+        only a returns manager may delete it, once cancelled."""
+        documented = self.sudo().filtered(
+            lambda r: r.state in ("draft", "cancelled") and (r.picking_ids or r.credit_note_ids)
+        )
+        if not documented:
+            return
+        if not (self.env.su or self.env.user.has_group(RMA_MANAGER)) or documented.filtered(
+            lambda r: r.state != "cancelled"
+        ):
+            raise UserError(
+                self.env._(
+                    "%(names)s made transfers or credit notes: only a returns manager "
+                    "may delete it, once cancelled.",
+                    names=", ".join(documented.mapped("name")),
                 )
             )
 
@@ -345,6 +490,10 @@ class RmaOrder(models.Model):
         return action
 
     def _open_records(self, records, name):
+        """Window action on ``records`` (form when there is one), for a caller who
+        may read the return and the records themselves."""
+        self.check_access("read")
+        records.check_access("read")
         action = {"type": "ir.actions.act_window", "name": name, "res_model": records._name}
         if len(records) == 1:
             action.update(view_mode="form", res_id=records.id)

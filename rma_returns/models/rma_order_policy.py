@@ -23,6 +23,7 @@ class RmaOrder(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        groups="base.group_user",
         help="The policy of the returned products (the first one when they differ).",
     )
     return_rate = fields.Float(
@@ -41,9 +42,16 @@ class RmaOrder(models.Model):
         help="The explanation as the customer reads it on the portal and in e-mails: "
         "without the shop's internal limits (amounts, the customer's return rate).",
     )
-    override_reason = fields.Text(copy=False, readonly=True, tracking=True)
+    override_reason = fields.Text(
+        copy=False, readonly=True, tracking=True, groups="base.group_user"
+    )
     override_user_id = fields.Many2one(
-        "res.users", string="Overridden By", copy=False, readonly=True, tracking=True
+        "res.users",
+        string="Overridden By",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        groups="base.group_user",
     )
     photo_required = fields.Boolean(
         compute="_compute_photo_status",
@@ -88,6 +96,7 @@ class RmaOrder(models.Model):
     def action_open_override_wizard(self):
         """Managers: open the wizard that overrides the policy decision."""
         self._rma_check_manager()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Decision"),

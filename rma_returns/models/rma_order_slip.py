@@ -33,15 +33,18 @@ class RmaOrder(models.Model):
     # === ACTION METHODS === #
     def action_print_slip(self):
         """Download the return slip (A4/Letter page with QR code)."""
+        self.check_access("read")
         return self.env.ref("rma_returns.action_report_rma_slip").report_action(self)
 
     def action_print_slip_label(self):
         """Download the return slip as a 4x6 in shipping label."""
+        self.check_access("read")
         return self.env.ref("rma_returns.action_report_rma_slip_label").report_action(self)
 
     def action_regenerate_slip_token(self):
         """Give these returns a new random slip token: slips already printed stop
         working, the next print carries the new QR code."""
+        self._rma_check_rights("slip")
         tokens = self._rma_new_slip_tokens(len(self))
         for rma, token in zip(self, tokens, strict=True):
             rma.sudo().slip_token = token

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .rma_order import STATE_DATES, TRANSITIONS
+from .rma_order import _STATE_WRITER, STATE_DATES, TRANSITIONS
 
 # The happy path, in order: a batch skips records already past a target on it.
 PATH = ("draft", "submitted", "approved", "received", "done")
@@ -23,6 +23,7 @@ RIGHTS = {
     "done": (AGENT,),
     "cancel": (AGENT,),
     "draft": (AGENT,),
+    "slip": (AGENT,),
 }
 
 
@@ -262,8 +263,12 @@ class RmaOrder(models.Model):
 
     # === MECHANICS === #
     def _rma_check_rights(self, action):
-        """Refuse callers outside the groups that may make ``action`` by hand."""
-        if self.env.su or any(self.env.user.has_group(group) for group in RIGHTS[action]):
+        """Refuse callers outside the groups that may make ``action`` by hand, and
+        on returns they cannot read (another company's, another customer's)."""
+        if self.env.su:
+            return
+        if any(self.env.user.has_group(group) for group in RIGHTS[action]):
+            self.check_access("read")
             return
         raise AccessError(
             self.env._(
@@ -329,7 +334,7 @@ class RmaOrder(models.Model):
         vals = {"state": target}
         if target in STATE_DATES:
             vals[STATE_DATES[target]] = fields.Datetime.now()
-        self.write(vals)
+        self.with_context(rma_state_writer=_STATE_WRITER).write(vals)
         self._rma_notify(target)
 
     def _rma_check_cancellable(self):
@@ -388,6 +393,7 @@ class RmaOrder(models.Model):
             "done": self.env._("Closing"),
             "cancel": self.env._("Cancelling"),
             "draft": self.env._("Resetting to draft"),
+            "slip": self.env._("Renewing the slip code"),
         }[action]
 
     def _lock_for_update(self):

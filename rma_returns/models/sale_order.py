@@ -38,6 +38,8 @@ class SaleOrder(models.Model):
     def action_create_rma(self):
         """Open the return wizard listing the delivered lines of the order."""
         self.ensure_one()
+        self.check_access("read")
+        self.env["rma.order"].check_access("create")
         if self.state != "sale":
             raise UserError(self.env._("Only confirmed sale orders can be returned."))
         return {

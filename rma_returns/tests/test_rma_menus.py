@@ -106,8 +106,8 @@ class TestRmaMenus(RmaCommon):
         self.assertIn(rma.line_ids.id, self._open(self.agent, self.env.ref(REPORT)))
         self.assertIn(rma.id, self._open(self.agent, self.env.ref(RETURNS)))
         self.assertLessEqual(set(rma.line_ids.ids), self._open(self.agent, self.env.ref(PRODUCTS)))
-        # Inventory > Operations > Customer Returns stays
-        self.assertIn("rma_returns.rma_order_menu_stock", self._menus(self.agent))
+        # agents have no Inventory rights: no Inventory > Operations > Customer Returns
+        self.assertNotIn("rma_returns.rma_order_menu_stock", self._menus(self.agent))
 
     def test_manager_configures_policies_and_reasons(self):
         self._create_rma(self.order, {self.product_a: 1.0})

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import RmaCommon
@@ -33,14 +33,15 @@ class TestRmaSecurity(RmaCommon):
         # the sale order form still opens for them: the return fields are hidden
         self.assertNotIn("rma_count", self.order.with_user(self.salesman).fields_get(["rma_count"]))
 
-    def test_agent_cannot_delete_manager_can(self):
+    def test_agent_deletes_drafts_only(self):
+        """Agents delete a draft made by mistake; a submitted return stays (its
+        deletion rules: test_rma_integrity.test_who_deletes_what)."""
         rma = self._create_rma(self.order, {self.product_a: 1.0})
-        with self.assertRaises(AccessError):
-            rma.with_user(self.agent).unlink()
-        manager = new_test_user(
-            self.env, login="rma_manager", groups="base.group_user,rma_returns.group_rma_manager"
-        )
-        rma.with_user(manager).unlink()
+        submitted = self._create_rma(self.order, {self.product_a: 1.0})
+        submitted.with_user(self.agent).action_submit()
+        with self.assertRaises(UserError):
+            submitted.with_user(self.agent).unlink()
+        rma.with_user(self.agent).unlink()
         self.assertFalse(rma.exists())
 
     def test_agent_cannot_configure_reasons(self):

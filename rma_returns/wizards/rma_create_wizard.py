@@ -68,6 +68,8 @@ class RmaCreateWizard(models.TransientModel):
     def action_create_rma(self):
         """Create the return in draft with the lines that have a quantity, then open it."""
         self.ensure_one()
+        self.env["rma.order"].check_access("create")
+        self.sale_order_id.check_access("read")
         lines = self.line_ids.filtered(lambda ln: ln.quantity > 0)
         if not lines:
             raise UserError(self.env._("Set a quantity to return on at least one line."))

@@ -12,6 +12,7 @@ class RmaRejectWizard(models.TransientModel):
 
     def action_reject(self):
         self.ensure_one()
+        self.rma_ids._rma_check_rights("reject")
         self.rma_ids.write({"reject_reason": self.reason})
         self.rma_ids.action_reject()
         return {"type": "ir.actions.act_window_close"}
