@@ -340,7 +340,7 @@ class RmaOrder(models.Model):
         and the flow's own fields (decision, refund block, slip token...)."""
         if not self.env.su:
             self.check_access("write")  # who may not write learns that first
-        state_writer = self.env.context.get("rma_state_writer") is _STATE_WRITER
+        state_writer = self.env.context.get("transition_token") is _STATE_WRITER
         if "state" in vals and not state_writer:
             raise UserError(
                 self.env._(

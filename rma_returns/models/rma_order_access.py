@@ -33,30 +33,3 @@ class RmaOrder(models.Model):
     # journal items
     can_refund = fields.Boolean(groups=INTERNAL, compute_sudo=True)
     auto_post_refund = fields.Boolean(groups=INTERNAL)
-
-    # === ACTION METHODS === #
-    def action_apply_disposition(self):
-        self._rma_check_rights("inspect")
-        return super(RmaOrder, self.sudo()).action_apply_disposition()
-
-    def action_refund(self):
-        self._rma_check_rights("refund")
-        return super(RmaOrder, self.sudo()).action_refund()
-
-    def action_rma_reevaluate(self):
-        self._rma_check_rights("approve")
-        return super(RmaOrder, self.sudo()).action_rma_reevaluate()
-
-    # === BUSINESS METHODS === #
-    def _rma_override(self, decision, reason):
-        """A manager's decision replaces the policy's (the decision fields are the
-        flow's: written as superuser once the manager is checked)."""
-        self._rma_check_manager()
-        self.check_access("write")
-        return super(RmaOrder, self.sudo())._rma_override(decision, reason)
-
-    # === MECHANICS === #
-    def _rma_start(self, action):
-        """The caller is checked (``super``): the transition runs as superuser."""
-        todo, message = super()._rma_start(action)
-        return todo.sudo(), message

@@ -76,6 +76,9 @@ class RmaOrder(models.Model):
         changed): a draft gets a preview of the decision, a submitted return gets
         the new decision applied (approved, to review again, or rejected)."""
         self._rma_check_rights("approve")
+        return self.sudo()._rma_reevaluate()
+
+    def _rma_reevaluate(self):
         self._lock_for_update()
         wrong = self.filtered(lambda r: r.state not in ("draft", "submitted"))
         if wrong:
@@ -266,6 +269,11 @@ class RmaOrder(models.Model):
         posted, and the return is approved (running the automation) or rejected.
         A rejected return is reopened first, without evaluating it again."""
         self._rma_check_manager()
+        self.check_access("write")
+        # the decision fields are the flow's: written as superuser once checked
+        return self.sudo()._rma_apply_override(decision, reason)
+
+    def _rma_apply_override(self, decision, reason):
         if decision not in ("approve", "reject"):
             raise UserError(self.env._("A decision can only be overridden to approve or reject."))
         if not (reason or "").strip():

@@ -99,8 +99,9 @@ class RmaOrder(models.Model):
         """Inspection done: move the received goods where each line's disposition
         says (restock, scrap, refurbish, return to vendor)."""
         self._rma_check_rights("inspect")
-        waiting = self.filtered("can_apply_disposition")
-        not_received = self.filtered(lambda r: not any(r.line_ids.mapped("qty_received")))
+        rmas = self.sudo()
+        waiting = rmas.filtered("can_apply_disposition")
+        not_received = rmas.filtered(lambda r: not any(r.line_ids.mapped("qty_received")))
         if not waiting and not not_received:
             return True  # already applied
         if not waiting:
@@ -126,19 +127,20 @@ class RmaOrder(models.Model):
         """Make the credit notes due now, or retry a blocked refund; says why when
         there is nothing to refund yet."""
         self._rma_check_rights("refund")
-        self._lock_for_update()
-        due = self.filtered("can_refund")
-        if not due and all(r._rma_is_refunded() for r in self):
+        rmas = self.sudo()
+        rmas._lock_for_update()
+        due = rmas.filtered("can_refund")
+        if not due and all(r._rma_is_refunded() for r in rmas):
             return True  # already refunded: nothing twice
         if not due:
-            reasons = [f"{rma.name}: {rma._rma_nothing_to_refund_reason()}" for rma in self]
+            reasons = [f"{rma.name}: {rma._rma_nothing_to_refund_reason()}" for rma in rmas]
             raise UserError(
                 self.env._("Nothing to refund yet.\n%(reasons)s", reasons="\n".join(reasons))
             )
         due._rma_refund(force=True)
         due._rma_refund_unblock()
         due._rma_close_resolved()
-        left_out = (self - due).filtered(lambda r: not r._rma_is_refunded())
+        left_out = (rmas - due).filtered(lambda r: not r._rma_is_refunded())
         reasons = [f"{rma.name}: {rma._rma_nothing_to_refund_reason()}" for rma in left_out]
         return self._rma_batch_result("\n".join(reasons))
 
@@ -307,7 +309,10 @@ class RmaOrder(models.Model):
             )
             if len(self) == 1 or wrong == todo:
                 raise UserError(message)
-        return todo - wrong, message
+        # the caller is checked: the steps make the system's documents
+        # (transfers, procurements, credit notes) whatever the role's rights in
+        # those apps; env.user stays the caller for the chatter and creators
+        return (todo - wrong).sudo(), message
 
     def _rma_batch_result(self, message):
         """What an action returns: True, or a notification naming the returns a
@@ -334,7 +339,7 @@ class RmaOrder(models.Model):
         vals = {"state": target}
         if target in STATE_DATES:
             vals[STATE_DATES[target]] = fields.Datetime.now()
-        self.with_context(rma_state_writer=_STATE_WRITER).write(vals)
+        self.with_context(transition_token=_STATE_WRITER).write(vals)
         self._rma_notify(target)
 
     def _rma_check_cancellable(self):

@@ -43,23 +43,6 @@ class StockPicking(models.Model):
             )
             picking.rma_count = len(picking.rma_ids)
 
-    def _action_done(self):
-        """Shipping an exchange adds the exchanged product to the sale order
-        (sale_stock does so for any product delivered on an order): the
-        warehouse clerk who validates the shipment may not write sale orders,
-        so that line is the system's. Other transfers are done as the user."""
-        exchanges = self.filtered(
-            lambda p: (
-                p.rma_order_id
-                and p.sale_id
-                and any(m.rma_replacement_line_id and not m.sale_line_id for m in p.move_ids)
-            )
-        )
-        if not exchanges or self.env.su:
-            return super()._action_done()
-        self.check_access("write")
-        return super(StockPicking, self.sudo())._action_done()
-
     def action_create_rma(self):
         """Start a return from a done delivery."""
         self.ensure_one()
