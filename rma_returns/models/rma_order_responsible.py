@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, models
 
 
@@ -44,9 +46,12 @@ class RmaOrder(models.Model):
         """Give the returns without a staff responsible (created by a customer or
         by the system) to the first staff candidate; others keep theirs unless
         ``reassign`` (the policy is known now and names its reviewer)."""
+        by_user = defaultdict(lambda: self.env["rma.order"].sudo())
         for rma in self.sudo():
             if not reassign and rma._rma_is_staff(rma.user_id):
                 continue
             responsible = rma._rma_responsible()
-            if responsible:
-                rma.user_id = responsible
+            if responsible and responsible != rma.user_id:
+                by_user[responsible] |= rma
+        for user, rmas in by_user.items():
+            rmas.user_id = user

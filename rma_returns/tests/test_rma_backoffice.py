@@ -297,6 +297,25 @@ class TestRmaBoard(RmaCommon):
         self.assertEqual(as_accountant.rma_refund_kind, "offset")
         self.assertEqual(as_accountant.rma_age_days, 0)
 
+    def test_analysis_in_flow_order(self):
+        rma = self._submitted()
+        self._credit_note(rma)
+        groups = (
+            self.env["rma.order"]
+            .with_user(self.agent)
+            .read_group([], ["amount_refunded:sum", "days_to_refund:avg"], ["state"])
+        )
+        flow = ["draft", "submitted", "approved", "received", "done", "rejected", "cancelled"]
+        states = [group["state"] for group in groups]
+        self.assertEqual(states, [state for state in flow if state in states])
+        own = (
+            self.env["rma.order"]
+            .with_user(self.agent)
+            .read_group([("id", "=", rma.id)], ["amount_refunded:sum"], ["state"])
+        )
+        self.assertEqual(sum(group["amount_refunded"] for group in own), rma.amount_refunded)
+        self.assertTrue(rma.amount_refunded)
+
     def test_to_refund_when_the_customer_paid(self):
         order = self._create_order([(self.product_a, 2.0)])
         invoice = order.invoice_ids
@@ -415,3 +434,6 @@ class TestRmaPickingForm(RmaCommon):
         self.assertEqual(receipt.move_ids.rma_condition, rma.line_ids.condition)
         header = self._header(clerk)
         self.assertTrue(header.xpath(".//a[hasclass('o_rma_scan_next')]"))
+        # the clerk chooses the disposition on the receipt, for the return line
+        receipt.move_ids.rma_disposition = "scrap"
+        self.assertEqual(rma.line_ids.disposition, "scrap")
