@@ -1,4 +1,5 @@
 from werkzeug.exceptions import NotFound
+from werkzeug.urls import url_encode
 
 from odoo import http
 from odoo.exceptions import UserError
@@ -70,11 +71,23 @@ class RmaScanController(http.Controller):
         return response
 
     def _rma_scan_public_page(self, rma_sudo):
-        """Minimal status page: return number and state only."""
+        """Branded status page: the shop, the return number and state, where the
+        parcel goes (the warehouse's name and city), and a staff login link that
+        comes back to this scan. Nothing about the customer or the goods."""
         states = dict(rma_sudo._fields["state"]._description_selection(request.env))
+        warehouse = rma_sudo.warehouse_id or rma_sudo.sale_order_id.warehouse_id
+        company = rma_sudo.company_id
+        destination = ", ".join(filter(None, [warehouse.name, warehouse.partner_id.city]))
         response = request.render(
             "rma_returns.rma_scan_public_page",
-            {"rma_name": rma_sudo.name, "rma_state": states[rma_sudo.state]},
+            {
+                "rma_name": rma_sudo.name,
+                "rma_state": states[rma_sudo.state],
+                "company_name": company.name,
+                "company_id": company.id,
+                "destination": destination,
+                "login_url": "/web/login?" + url_encode({"redirect": request.httprequest.path}),
+            },
         )
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         response.headers["Cache-Control"] = "no-store"

@@ -47,3 +47,9 @@ from . import rma_report
 from . import product_rma_insight
 from . import rma_order_access
 from . import rma_order_line_guard
+from . import rma_order_responsible
+from . import rma_order_backoffice
+from . import rma_order_checklist
+from . import rma_order_dashboard
+from . import account_move_backoffice
+from . import stock_picking_scan

@@ -141,6 +141,7 @@ class RmaOrder(models.Model):
                 "is_cross_border": result["is_cross_border"],
                 "policy_id": result["policy_id"],
                 "return_rate": result["return_rate"],
+                "decision_checks": result.get("checks", []),
             }
             if transition and result["decision"] == "reject":
                 vals["reject_reason"] = result["reject_reason"]
@@ -154,9 +155,14 @@ class RmaOrder(models.Model):
             lines.write({"policy_id": policy_id})
         if not transition:
             return
+        self.filtered(lambda r: not self._rma_is_staff(r.create_uid))._rma_assign_responsible(
+            reassign=True
+        )
         labels = dict(DECISIONS)
+        system = self._rma_system_author()
         for rma in self:
             rma.message_post(
+                author_id=system.id,
                 body=self._rma_explanation_html(
                     self.env._(
                         "Return policy decision: %(decision)s",
@@ -215,7 +221,9 @@ class RmaOrder(models.Model):
                 ),
             }
         )
-        self.message_post(body=explanation, subtype_xmlid="mail.mt_note")
+        self.message_post(
+            body=explanation, subtype_xmlid="mail.mt_note", author_id=self._rma_system_author().id
+        )
         self._rma_schedule_review()
 
     @api.model
@@ -228,7 +236,8 @@ class RmaOrder(models.Model):
 
     def _rma_schedule_review(self):
         """One review activity per return, for the policy's reviewer, else the
-        return's responsible, else the current user (one create for the batch)."""
+        return's staff responsible, else the order's salesperson or sales team
+        leader, else the current user (one create for the batch)."""
         if not self:
             return self.env["mail.activity"]
         activity_type = self.env.ref(REVIEW_ACTIVITY, raise_if_not_found=False) or self.env.ref(
@@ -244,9 +253,7 @@ class RmaOrder(models.Model):
                         "activity_type_id": activity_type.id,
                         "res_model_id": model_id,
                         "res_id": rma.id,
-                        "user_id": (
-                            rma.policy_id.review_user_id or rma.user_id or self.env.user
-                        ).id,
+                        "user_id": rma._rma_reviewer().id,
                         "summary": self.env._("Review return %(name)s", name=rma.name),
                         "note": self._rma_explanation_html(
                             self.env._("Why it needs a review"), rma.decision_explanation
@@ -258,6 +265,21 @@ class RmaOrder(models.Model):
                 ]
             )
         )
+
+    def _rma_reviewer(self):
+        """Who reviews this return: see _rma_schedule_review."""
+        self.ensure_one()
+        reviewer = self.policy_id.sudo().review_user_id
+        if self._rma_is_staff(reviewer):
+            return reviewer
+        if self._rma_is_staff(self.user_id):
+            return self.user_id
+        return self._rma_responsible() or self.env.user
+
+    @api.model
+    def _rma_system_author(self):
+        """Decisions of the policy are the system's words, never the customer's."""
+        return self.env.ref("base.partner_root")
 
     def _rma_check_manager(self):
         if not self.env.user.has_group("rma_returns.group_rma_manager"):

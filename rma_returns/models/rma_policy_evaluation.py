@@ -30,7 +30,8 @@ class RmaOrder(models.Model):
         :return: {rma id: {"decision", "explanation", "refund_amount" (gross value
             of the refunded lines), "fees", "restocking_fee", "shipping_fee",
             "refund_timing", "auto_post_refund", "is_cross_border", "policy_id",
-            "return_rate" (percent), "reject_reason", "lines": {line id: decision},
+            "return_rate" (percent), "reject_reason", "checks" (the rules as a
+            checklist, failed first), "lines": {line id: decision},
             "line_policies": {line id: policy id}}}
         """
         # whoever may read the returns gets their evaluation (the portal too)
@@ -204,16 +205,21 @@ class RmaOrder(models.Model):
             requested[line.sale_line_id.id] += max(line.product_uom_qty - line.qty_received, 0.0)
 
         notes, rejections, line_decisions = [], [], {}
+        checks = {"fail": [], "warning": [], "pass": []}  # the agent's checklist
         for line in self.line_ids:
             policy = policy_of[line]
             decision, note = self._rma_hard_rule(line, policy, ctx, requested[line.sale_line_id.id])
             if decision == "reject":
                 rejections.append(note)
+                checks["fail"].append(note)
             elif note:
                 notes.append(note)
+                checks["warning" if decision == "review" else "pass"].append(note)
             if decision is None:
                 blocking, info = policy._rma_line_review_notes(line, has_photo)
                 notes.extend(blocking + info)
+                checks["warning"].extend(blocking)
+                checks["pass"].extend(info)
                 decision = "review" if blocking else "approve"
             line_decisions[line.id] = decision
 
@@ -233,12 +239,16 @@ class RmaOrder(models.Model):
         if kept:
             blocking, info = self._rma_return_rules(kept, kept_policies, policy_of, ctx)
             notes.extend(info + blocking)
+            checks["warning"].extend(blocking)
+            checks["pass"].extend(info)
             review = review or bool(blocking)
         fees = self._rma_fees(kept, policy_of, primary, refund_amount, ctx)
         notes.extend(fees["notes"])
+        checks["pass"].extend(fees["notes"])
         timing, timing_note = self._rma_refund_timing(kept_policies, rate, refund_amount)
         if timing_note:
             notes.append(timing_note)
+            checks["pass"].append(timing_note)
 
         if not self.line_ids:
             decision, final = (
@@ -264,6 +274,12 @@ class RmaOrder(models.Model):
             "decision": decision,
             "explanation": "\n".join(lines),
             "explanation_public": public_explanation(lines),
+            # blocking rules first: [{"status": "fail" | "warning" | "pass", "text"}]
+            "checks": [
+                {"status": status, "text": text}
+                for status in ("fail", "warning", "pass")
+                for text in checks[status]
+            ],
             "refund_amount": refund_amount,
             "fees": fees["restocking"] + fees["shipping"],
             "restocking_fee": fees["restocking"],

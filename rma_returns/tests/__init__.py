@@ -31,3 +31,5 @@ from . import test_rma_policy_matching
 from . import test_rma_external_api
 from . import test_rma_integrity
 from . import test_rma_access_matrix
+from . import test_rma_backoffice
+from . import test_rma_backoffice_tours

@@ -676,8 +676,8 @@ class TestRmaPolicyConfiguration(RmaPolicyCommon):
             )
 
         self.assertIn("action_rma_reevaluate", form_arch(self.agent))
-        self.assertNotIn("action_open_override_wizard", form_arch(self.agent))
-        self.assertIn("action_open_override_wizard", form_arch(self.manager))
+        self.assertNotIn("action_rma_approve", form_arch(self.agent))
+        self.assertIn("action_rma_approve", form_arch(self.manager))
         self.assertIn('name="decision_explanation"', form_arch(self.agent))
 
     def test_portal_customer_previews_only_own_returns(self):
