@@ -45,3 +45,4 @@ from . import res_company_rma_rate
 from . import product_rma_rate
 from . import rma_report
 from . import product_rma_insight
+from . import rma_order_mail_decision

@@ -29,3 +29,4 @@ from . import test_portal_fuzz
 from . import test_rma_analytics
 from . import test_rma_policy_matching
 from . import test_rma_external_api
+from . import test_portal_customer
