@@ -177,19 +177,18 @@ class RmaOrder(models.Model):
         """
         self.ensure_one()
         rma = self.sudo().with_context(lang=lang or self.env.context.get("lang"))
-        _ = rma.env._
         state = rma.state
         if state == "draft":
             return ""
         if state == "submitted":
-            return _("We're checking your request and will reply within one business day.")
+            return rma.env._("We're checking your request and will reply within one business day.")
         if state == "rejected":
             if rma.reject_reason:
                 reason = INTERNAL_REF.sub("", rma.reject_reason).strip()
-                return _("Not accepted: %(reason)s", reason=reason)
-            return _("Not accepted. Please write to us below if you have a question.")
+                return rma.env._("Not accepted: %(reason)s", reason=reason)
+            return rma.env._("Not accepted. Please write to us below if you have a question.")
         if state == "cancelled":
-            return _("This return is cancelled.")
+            return rma.env._("This return is cancelled.")
         if state == "approved":
             address = rma._rma_return_address()
             place = (address.contact_address_inline or "").strip()
@@ -197,15 +196,17 @@ class RmaOrder(models.Model):
                 place = ", ".join(filter(None, [address.name, place]))
             ship_by = rma._rma_ship_by_date()
             if ship_by:
-                return _(
+                return rma.env._(
                     "Approved: print your slip and send the parcel by %(date)s to %(address)s.",
                     date=format_date(rma.env, ship_by, date_format="long"),
                     address=place,
                 )
-            return _("Approved: print your slip and send the parcel to %(address)s.", address=place)
+            return rma.env._(
+                "Approved: print your slip and send the parcel to %(address)s.", address=place
+            )
         if state == "received":
-            return _("We received your parcel and are checking the items.")
-        return _("Your return is complete.")
+            return rma.env._("We received your parcel and are checking the items.")
+        return rma.env._("Your return is complete.")
 
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
         """Customers do not reach the chatter of a return still in draft (the

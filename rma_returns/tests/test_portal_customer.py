@@ -161,3 +161,64 @@ class TestRmaPortalCustomer(RmaPortalCommon):
         self.assertEqual(len(self._customer_messages(rma)), 1, "the acknowledgement")
         rma.action_approve()
         self.assertEqual(len(self._customer_messages(rma)), 2, "then the approval")
+
+    def test_item_picker_greys_out_what_cannot_be_returned(self):
+        self.policy.non_returnable_product_tmpl_ids = self.product_b.product_tmpl_id
+        self.policy.return_days = 30
+        # a 1x1 PNG
+        self.product_a.image_1920 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+        self._login(self.portal_a)
+        page = self.url_open(self._return_url(self.order_a)).text
+        # the fleece is shown, greyed out, with why; the boots can be returned
+        self.assertRegex(
+            page,
+            rf'o_rma_blocked_line" data-line-id="{self.line_a_fleece.id}"',
+        )
+        self.assertIn("This item cannot be returned.", page)
+        self.assertNotIn(f'name="qty_{self.line_a_fleece.id}"', page)
+        self.assertIn(f'name="qty_{self.line_a_boots.id}"', page)
+        self.assertIn("o_rma_return_by", page)
+        self.assertIn('src="data:image/png;base64,', page, "the boots' image")
+        self.assertIn("o_rma_price", page)
+        # posting the greyed-out item anyway is refused, politely
+        response = self._post_return(
+            self.order_a, {self.line_a_fleece: (1, self.reason, "refund")}, step="preview"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_rma_errors", response.text)
+        self.assertFalse(self._returns_of(self.order_a))
+
+    def test_phone_list_and_detail_show_cards(self):
+        rma = self._approved_rma(self.order_a, {self.product_a: 1.0})
+        self._login(self.portal_a)
+        page = self.url_open("/my/returns").text
+        self.assertIn("table-responsive border-0 d-none d-md-block", page)
+        self.assertIn("d-md-none o_rma_cards", page)
+        self.assertIn(f'href="/my/returns/{rma.id}', page[page.index("o_rma_cards") :])
+        page = self._page(rma)
+        cards = page[page.index("o_rma_line_cards") :]
+        self.assertIn("Hiking Boots", cards)
+        self.assertIn("Refund", cards)
+
+    def test_guest_ways_in_and_breadcrumbs(self):
+        rma = self._approved_rma(self.order_a, {self.product_a: 1.0})
+        self._anonymous()
+        page = self.url_open(f"/my/returns/{rma.id}?access_token={rma._portal_ensure_token()}").text
+        self.assertIn("o_rma_guest_footer_link", page)
+        main = page[page.index("<main>") : page.index("</main>")]
+        self.assertNotIn('href="/my/home"', main, "no way to a login page")
+        self.assertNotIn('href="/my/returns"', main)
+        self.assertIn("o_rma_guest_footer_link", self.url_open("/returns/guest").text)
+        # the order confirmation e-mail tells where to return the order
+        self.order_a.with_context(mail_notify_force_send=False).message_post_with_source(
+            "sale.email_template_edi_sale",
+            email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.partner_a.ids,
+        )
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", self.order_a.id)],
+            order="id desc",
+            limit=1,
+        )
+        self.assertIn("/returns/guest", mail.body_html)
