@@ -188,8 +188,6 @@ class RmaCustomerPortal(CustomerPortal):
         values = {
             "rma": rma_sudo,
             "page_name": "rma",
-            # a guest (link with a token) has no "My account" to go back to
-            "no_breadcrumbs": request.env.user._is_public(),
             "message": message,
             "error": error,
             "decision_label": self._rma_decision_text(rma_sudo, decisions),
@@ -219,7 +217,13 @@ class RmaCustomerPortal(CustomerPortal):
             "report_type": "html",
         }
         return self._get_page_view_values(
-            rma_sudo, access_token, values, "my_rmas_history", False, **kw
+            # a guest (link with a token) has no "My account" to go back to
+            rma_sudo,
+            access_token,
+            values,
+            "my_rmas_history",
+            request.env.user._is_public(),
+            **kw,
         )
 
     def _rma_decision_text(self, rma_sudo, decisions):

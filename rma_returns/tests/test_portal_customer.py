@@ -166,13 +166,16 @@ class TestRmaPortalCustomer(RmaPortalCommon):
         self.policy.non_returnable_product_tmpl_ids = self.product_b.product_tmpl_id
         self.policy.return_days = 30
         # a 1x1 PNG
-        self.product_a.image_1920 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+        self.product_a.image_1920 = (
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQ"
+            "DwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+        )
         self._login(self.portal_a)
         page = self.url_open(self._return_url(self.order_a)).text
         # the fleece is shown, greyed out, with why; the boots can be returned
         self.assertRegex(
             page,
-            rf'o_rma_blocked_line" data-line-id="{self.line_a_fleece.id}"',
+            rf'o_rma_blocked_line"[^>]*data-line-id="{self.line_a_fleece.id}"',
         )
         self.assertIn("This item cannot be returned.", page)
         self.assertNotIn(f'name="qty_{self.line_a_fleece.id}"', page)
@@ -199,6 +202,12 @@ class TestRmaPortalCustomer(RmaPortalCommon):
         cards = page[page.index("o_rma_line_cards") :]
         self.assertIn("Hiking Boots", cards)
         self.assertIn("Refund", cards)
+        # the preview of the next return, too
+        response = self._post_return(
+            self.order_a, {self.line_a_fleece: (1, self.reason, "refund")}, step="preview"
+        )
+        self.assertIn("d-md-none o_rma_preview_cards", response.text)
+        self.assertIn("o_rma_preview_card", response.text)
 
     def test_guest_ways_in_and_breadcrumbs(self):
         rma = self._approved_rma(self.order_a, {self.product_a: 1.0})
@@ -222,3 +231,24 @@ class TestRmaPortalCustomer(RmaPortalCommon):
             limit=1,
         )
         self.assertIn("/returns/guest", mail.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaPortalPhone(RmaPortalCommon):
+    """The customer and the guest on a phone-sized window."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_customer_follows_a_return_on_a_phone(self):
+        rma = self._approved_rma(self.order_a, {self.product_a: 1.0})
+        self.assertEqual(rma.state, "approved")
+        self.start_tour("/my/returns", "rma_portal_phone_tour", login=self.portal_a.login)
+
+    def test_guest_finds_the_order_on_a_phone(self):
+        guest = self.env["res.partner"].create(
+            {"name": "Gina Guest", "email": "gina.guest@example.com"}
+        )
+        order = self._create_order([(self.product_b, 1.0)], partner=guest)
+        order.name = "S-GUEST-0002"
+        self.start_tour("/returns/guest", "rma_portal_guest_phone_tour")
