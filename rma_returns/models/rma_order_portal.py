@@ -272,7 +272,12 @@ class RmaOrder(models.Model):
             final_label = self.env._("Replaced")
         else:
             final_label = self.env._("Refunded / replaced")
-        resolved = bool(outcomes) and all(o["done"] for o in outcomes)
+        if refunds:
+            resolved = bool(credit_notes)
+        elif "refund" not in resolutions:
+            resolved = bool(delivered)
+        else:  # mixed: each line refunded or replaced
+            resolved = all(o["done"] for o in outcomes)
         final_date = max(filter(None, [refund_date, replace_date, self.date_done]), default=False)
         final_note = ""
         if len(resolutions) > 1:
