@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import format_date
 
@@ -231,6 +232,53 @@ class TestRmaPortalCustomer(RmaPortalCommon):
             limit=1,
         )
         self.assertIn("/returns/guest", mail.body_html)
+        # and so does the delivery e-mail
+        delivery = self.order_a.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        delivery.with_context(mail_notify_force_send=False).message_post_with_source(
+            "stock.mail_template_data_delivery_confirmation",
+            email_layout_xmlid="mail.mail_notification_light",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.partner_a.ids,
+        )
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "stock.picking"), ("res_id", "=", delivery.id)],
+            order="id desc",
+            limit=1,
+        )
+        self.assertIn("/returns/guest", mail.body_html)
+
+    def test_exchange_suggests_other_variants_in_stock_first(self):
+        size = self.env["product.attribute"].create(
+            {
+                "name": "Boot Size",
+                "value_ids": [Command.create({"name": n}) for n in ("40", "41", "42")],
+            }
+        )
+        template = self.env["product.template"].create(
+            {
+                "name": "Trail Boots",
+                "is_storable": True,
+                "list_price": 90.0,
+                "invoice_policy": "delivery",
+                "attribute_line_ids": [
+                    Command.create({"attribute_id": size.id, "value_ids": size.value_ids.ids})
+                ],
+            }
+        )
+        v40, v41, v42 = template.product_variant_ids.sorted(
+            lambda p: p.product_template_attribute_value_ids.name
+        )
+        self._stock(v40, 5.0)
+        self._stock(v42, 5.0)
+        order = self._create_order([(v40, 1.0)], partner=self.partner_a)
+        self._stock(v42, 3.0)  # 41 stays out of stock
+        self._login(self.portal_a)
+        page = self.url_open(self._return_url(order)).text
+        select = page[page.index('name="exchange_') :]
+        select = select[: select.index("</select>")]
+        self.assertLess(select.index(f'value="{v42.id}"'), select.index(f'value="{v41.id}"'))
+        self.assertNotIn(f'value="{v40.id}"', select, "not the product being returned")
+        self.assertIn("(in stock)", select[: select.index(f'value="{v41.id}"')])
 
 
 @tagged("post_install", "-at_install")
