@@ -8,6 +8,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
+from ..models.rma_order_line import _format_qty
+
 # States the customer finds under "Returns" (drafts are still the shop's).
 PORTAL_STATES = ("submitted", "approved", "received", "done", "rejected", "cancelled")
 SLIP_STATES = ("approved", "received", "done")
@@ -182,12 +184,17 @@ class RmaCustomerPortal(CustomerPortal):
         conditions = dict(rma_sudo.line_ids._fields["condition"]._description_selection(env))
         resolutions = dict(rma_sudo.line_ids._fields["resolution"]._description_selection(env))
         token_query = f"?access_token={access_token}" if access_token else ""
+        precision = env["decimal.precision"].precision_get("Product Unit of Measure")
         values = {
             "rma": rma_sudo,
             "page_name": "rma",
             "message": message,
             "error": error,
             "decision_label": self._rma_decision_text(rma_sudo, decisions),
+            "decision_text": rma_sudo._rma_customer_decision_text(lang=env.lang),
+            "ship_by": rma_sudo._rma_ship_by_date(),
+            "return_address": rma_sudo._rma_return_address(),
+            "refund_notes": rma_sudo._rma_refund_documents(),
             "state_label": states.get(rma_sudo.state, ""),
             "condition_labels": conditions,
             "resolution_labels": resolutions,
@@ -205,11 +212,18 @@ class RmaCustomerPortal(CustomerPortal):
             ),
             "show_slip": self._rma_slip_available(rma_sudo),
             "token_query": token_query,
+            "format_qty": lambda qty: _format_qty(qty, precision),
             "access_token": access_token,
             "report_type": "html",
         }
         return self._get_page_view_values(
-            rma_sudo, access_token, values, "my_rmas_history", False, **kw
+            # a guest (link with a token) has no "My account" to go back to
+            rma_sudo,
+            access_token,
+            values,
+            "my_rmas_history",
+            request.env.user._is_public(),
+            **kw,
         )
 
     def _rma_decision_text(self, rma_sudo, decisions):

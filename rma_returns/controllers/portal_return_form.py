@@ -149,8 +149,11 @@ class RmaReturnFormPortal(RmaReturnSubmit, RmaCustomerPortal):
         reasons = self._rma_allowed_reasons(order_sudo)
         line_model = env["rma.order.line"]
         values = self._prepare_portal_layout_values()
+        goods, picker = order_sudo._rma_portal_picker_lines()
         values.update(
             {
+                "picker": picker,
+                "blocked_lines": goods.filtered(lambda line: picker[line.id]["blocked"]),
                 "sale_order": order_sudo,
                 "page_name": "rma_form",
                 "lines": lines,

@@ -94,10 +94,88 @@ class RmaOrder(models.Model):
             5: ["action_submit", "action_reject"],
             6: ["action_cancel"],
         }
+        # the customer of rmas[4] already paid: its credit note is "to refund"
+        self._rma_demo_pay(orders[4].invoice_ids)
+        rmas[5].reject_reason = "The product was used: we can only take back unworn items."
         for index, actions in steps.items():
             for action in actions:
                 if action == "inspection":
                     rmas[index].refund_timing = "inspection"
                 else:
                     getattr(rmas[index], action)()
+        self._rma_demo_more_returns(warehouse)
+        return rmas
+
+    @api.model
+    def _rma_demo_pay(self, invoices):
+        """Register the full payment of ``invoices`` (when a bank journal exists)."""
+        journal = self.env["account.journal"].search(
+            [("type", "in", ("bank", "cash")), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        invoices = invoices.filtered(lambda m: m.state == "posted" and m.amount_residual)
+        if not journal or not invoices:
+            return
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoices.ids
+        ).create({"journal_id": journal.id})._create_payments()
+
+    @api.model
+    def _rma_demo_more_returns(self, warehouse):
+        """Returns of dearer and cheaper products: a cross-border one from the
+        United Kingdom (products with HS code and origin: the slip carries the
+        customs block), and one from Berlin that goes to the Berlin warehouse."""
+        ref = self.env.ref
+        parka = ref("rma_returns.product_parka_demo")
+        mat = ref("rma_returns.product_mat_demo")
+        for product in parka | mat:
+            self.env["stock.quant"]._update_available_quantity(
+                product, warehouse.lot_stock_id, 50.0
+            )
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": ref("rma_returns.partner_oliver_demo").id,
+                    "warehouse_id": warehouse.id,
+                    "order_line": [
+                        Command.create({"product_id": parka.id, "product_uom_qty": 1.0}),
+                        Command.create({"product_id": mat.id, "product_uom_qty": 3.0}),
+                    ],
+                },
+                {
+                    "partner_id": ref("rma_returns.partner_anna_demo").id,
+                    "warehouse_id": warehouse.id,
+                    "order_line": [
+                        Command.create({"product_id": parka.id, "product_uom_qty": 1.0}),
+                    ],
+                },
+            ]
+        )
+        orders.action_confirm()
+        for move in orders.picking_ids.move_ids:
+            move.quantity = move.product_uom_qty
+        orders.picking_ids.move_ids.picked = True
+        orders.picking_ids.button_validate()
+        orders._create_invoices().action_post()
+        reason = ref("rma_returns.rma_reason_wrong_size")
+        rmas = self.create(
+            [
+                {
+                    "sale_order_id": order.id,
+                    "description": "Demo return",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "sale_line_id": line.id,
+                                "product_uom_qty": line.product_uom_qty,
+                                "reason_id": reason.id,
+                            }
+                        )
+                        for line in order.order_line
+                    ],
+                }
+                for order in orders
+            ]
+        )
+        rmas.action_submit()
+        rmas.filtered(lambda r: r.state == "submitted").action_approve()
         return rmas

@@ -5,6 +5,9 @@ from odoo.tools import groupby
 
 from .rma_order_notification import NOTIFICATIONS
 
+# events that answer a submission
+DECISION_EVENTS = ("approved", "rejected")
+
 
 class RmaOrder(models.Model):
     """Customer e-mails at each step of a return, logged in its chatter."""
@@ -56,6 +59,12 @@ class RmaOrder(models.Model):
             self.browse([r.id for r in records]).sudo().rma_notified_events = ",".join(
                 sorted(set(filter(None, events.split(","))) | {event})
             )
+        if event in DECISION_EVENTS and self.env.context.get("rma_policy_decision"):
+            # decided while submitted: the decision's e-mail replaces the
+            # acknowledgement not sent yet
+            Notification.search(
+                [("rma_id", "in", todo.ids), ("event", "=", "submitted"), ("state", "=", "pending")]
+            ).unlink()
         # the customer acted (portal): the shop speaks
         internal = self.env.user._is_internal()
         notifications = Notification.create(

@@ -142,5 +142,7 @@ class RmaOrderNotification(models.Model):
             template,
             email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
             subtype_xmlid="mail.mt_comment",
+            # a comment: the customer finds it in the portal conversation
+            message_type="comment",
             **kwargs,
         )

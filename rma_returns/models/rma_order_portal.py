@@ -1,6 +1,15 @@
+import re
+from datetime import timedelta
+
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import consteq
+from odoo.tools import consteq, format_date
+
+# Days the customer has to send the parcel once approved, when the policy has
+# no return window.
+SHIP_BACK_DAYS = 14
+# "[SKU] " prefixes of product names, which customers are not shown
+INTERNAL_REF = re.compile(r"\[[^\]\n]*\]\s*")
 
 # States in which the customer may still tell us how the parcel travels back.
 TRACKING_STATES = ("submitted", "approved")
@@ -141,6 +150,64 @@ class RmaOrder(models.Model):
         )
         return True
 
+    def _rma_ship_by_date(self):
+        """The date by which the customer should send the parcel: the approval
+        date plus the policy's return window (SHIP_BACK_DAYS without one)."""
+        self.ensure_one()
+        rma = self.sudo()
+        if not rma.date_approved:
+            return False
+        days = rma.policy_id.return_days or SHIP_BACK_DAYS
+        return (rma.date_approved + timedelta(days=days)).date()
+
+    def _rma_return_address(self):
+        """The partner whose address the parcel goes to."""
+        self.ensure_one()
+        rma = self.sudo()
+        return rma.warehouse_id.partner_id or rma.company_id.partner_id
+
+    def _rma_customer_decision_text(self, lang=None):
+        """What the customer reads about the decision, per outcome, in the
+        reader's language (``lang``, else the context's): computed when shown,
+        never the language of submission. Nothing internal (rule logs, limits,
+        SKUs, customs data): those stay in ``decision_explanation``.
+
+        :param str lang: language code of the reader
+        :return: plain text ('' for a draft)
+        """
+        self.ensure_one()
+        rma = self.sudo().with_context(lang=lang or self.env.context.get("lang"))
+        state = rma.state
+        if state == "draft":
+            return ""
+        if state == "submitted":
+            return rma.env._("We're checking your request and will reply within one business day.")
+        if state == "rejected":
+            if rma.reject_reason:
+                reason = INTERNAL_REF.sub("", rma.reject_reason).strip()
+                return rma.env._("Not accepted: %(reason)s", reason=reason)
+            return rma.env._("Not accepted. Please write to us below if you have a question.")
+        if state == "cancelled":
+            return rma.env._("This return is cancelled.")
+        if state == "approved":
+            address = rma._rma_return_address()
+            place = (address.contact_address_inline or "").strip()
+            if address.name and not place.startswith(address.name):
+                place = ", ".join(filter(None, [address.name, place]))
+            ship_by = rma._rma_ship_by_date()
+            if ship_by:
+                return rma.env._(
+                    "Approved: print your slip and send the parcel by %(date)s to %(address)s.",
+                    date=format_date(rma.env, ship_by, date_format="long"),
+                    address=place,
+                )
+            return rma.env._(
+                "Approved: print your slip and send the parcel to %(address)s.", address=place
+            )
+        if state == "received":
+            return rma.env._("We received your parcel and are checking the items.")
+        return rma.env._("Your return is complete.")
+
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
         """Customers do not reach the chatter of a return still in draft (the
         shop's work in progress), whatever rule or token would let them."""
@@ -161,49 +228,85 @@ class RmaOrder(models.Model):
         self.ensure_one()
         return self.credit_note_ids.filtered(lambda m: m.state == "posted")
 
+    def _rma_portal_line_outcomes(self):
+        """How each line ends for the customer: refunded (on a credit note) or
+        replaced (replacement or exchange delivered).
+
+        :return: list of {"line", "label", "done"}
+        """
+        self.ensure_one()
+        outcomes = []
+        for line in self.sudo().line_ids:
+            if line.resolution == "refund":
+                done = line.qty_refunded > 0
+                label = self.env._("refunded") if done else self.env._("refund to come")
+            else:
+                done = line.qty_replaced > 0
+                label = self.env._("replaced") if done else self.env._("replacement to come")
+            outcomes.append({"line": line, "label": label, "done": done})
+        return outcomes
+
     def _rma_portal_timeline(self):
         """The milestones shown to the customer, in order.
+
+        "Shipped back" is done once the customer gave a tracking number or the
+        parcel arrived; the last step is done once every line is refunded or
+        replaced, and says so per line when a return mixes both.
 
         :return: list of {"key", "label", "date", "done", "note", "failed"}; the
                  last steps are dropped when the return was rejected or cancelled.
         """
         self.ensure_one()
         credit_notes = self._rma_portal_credit_notes()
-        replacements = self._rma_portal_replacements()
-        delivered = replacements.filtered(lambda p: p.state == "done")
+        delivered = self._rma_portal_replacements().filtered(lambda p: p.state == "done")
         refund_date = max(credit_notes.mapped("create_date"), default=False)
         replace_date = max(delivered.mapped("date_done"), default=False)
-        if credit_notes and replacements:
-            final_label = self.env._("Refunded and replaced")
-            final_date = refund_date and replace_date and max(refund_date, replace_date)
-        elif replacements:
-            final_label = self.env._("Replaced")
-            final_date = replace_date
-        elif credit_notes:
+        outcomes = self._rma_portal_line_outcomes()
+        resolutions = set(self.sudo().line_ids.mapped("resolution"))
+        refunds = resolutions == {"refund"}
+        if refunds:
             final_label = self.env._("Refunded")
-            final_date = refund_date
+        elif "refund" in resolutions:
+            final_label = self.env._("Refunded and replaced")
+        elif resolutions:
+            final_label = self.env._("Replaced")
         else:
             final_label = self.env._("Refunded / replaced")
-            final_date = self.date_done
+        if refunds:
+            resolved = bool(credit_notes)
+        elif "refund" not in resolutions:
+            resolved = bool(delivered)
+        else:  # mixed: each line refunded or replaced
+            resolved = all(o["done"] for o in outcomes)
+        final_date = max(filter(None, [refund_date, replace_date, self.date_done]), default=False)
+        final_note = ""
+        if len(resolutions) > 1:
+            final_note = "; ".join(f"{o['line'].product_id.name}: {o['label']}" for o in outcomes)
         shipped_note = " ".join(filter(None, [self.carrier_name, self.tracking_ref]))
         steps = [
             ("submitted", self.env._("Submitted"), self.date_submitted, ""),
             ("approved", self.env._("Approved"), self.date_approved, ""),
             ("shipped", self.env._("Shipped back"), self.date_shipped, shipped_note),
             ("received", self.env._("Received"), self.date_received, ""),
-            ("resolved", final_label, final_date, ""),
+            ("resolved", final_label, final_date if resolved else False, final_note),
         ]
+        arrived = bool(self.date_received) or any(
+            p.state == "done" and p.picking_type_code == "incoming" for p in self.sudo().picking_ids
+        )
         if self.state == "rejected":
             steps = [
                 steps[0],
-                ("rejected", self.env._("Rejected"), self.date_rejected, self.reject_reason or ""),
+                ("rejected", self.env._("Rejected"), self.date_rejected, ""),
             ]
         timeline = [
             {
                 "key": key,
                 "label": label,
                 "date": date,
-                "done": bool(date) or (key == "shipped" and bool(self.tracking_ref)),
+                "done": bool(date)
+                or (key == "shipped" and (bool(self.tracking_ref) or arrived))
+                or (key == "resolved" and resolved)
+                or (key == "received" and arrived),
                 "note": note,
                 "failed": key == "rejected",
             }

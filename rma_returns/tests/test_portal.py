@@ -146,7 +146,7 @@ class TestRmaPortalFlow(RmaPortalCommon):
         page = self.url_open(base).text
         label = dict(rma._fields["decision"]._description_selection(self.env))["approve"]
         self.assertRegex(page, rf'class="o_rma_decision"[^>]*>\s*{re.escape(label)}\s*<')
-        self.assertIn(str(escape(rma.decision_explanation_public)), page)
+        self.assertIn(str(escape(rma._rma_customer_decision_text())), page)
         self.assertRegex(page, r'o_rma_step_done[^"]*" data-step="approved"')
         self.assertRegex(page, r'o_rma_step_todo[^"]*" data-step="received"')
         slip = self.url_open(f"{base}/slip", allow_redirects=False)

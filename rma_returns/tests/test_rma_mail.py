@@ -55,9 +55,8 @@ class TestRmaMail(RmaCommon):
         self.assertEqual(len(self._customer_mails()), 1)
         ack = self._customer_mails()
         self.assertIn("we received your return request", ack.subject)
-        self.assertIn("under review", ack.body)
-        # the decision's explanation, as the customer reads it (no internal limit)
-        self.assertIn("Our team checks returns of this value in person.", ack.body)
+        # the decision, as the customer reads it (no internal limit)
+        self.assertIn("will reply within one business day", ack.body)
         self.assertNotIn("auto-approval limit", ack.body)
         self.assertIn("2 Units x Hiking Boots", ack.body)
         self.assertIn(self.customer, ack.partner_ids)
@@ -223,17 +222,16 @@ class TestRmaMail(RmaCommon):
         self.assertEqual(len(ack), 1)
         self.assertEqual(ack.author_id, self.company.partner_id)
 
-    def test_acknowledgement_precedes_an_immediate_decision(self):
-        # the policy approves during the submission: the acknowledgement waits
-        # for the decision, then goes out first
+    def test_immediate_decision_is_one_mail(self):
+        # the policy approves during the submission: one event, one e-mail,
+        # the approval with its slip (no acknowledgement saying the same)
         self.policy.auto_approve = True
         self.rma.action_submit()
         self.assertEqual(self.rma.state, "approved", "approved by the policy")
-        self.assertEqual(len(self._customer_mails()), 2)
-        ack, approved = self._customer_mails()
-        self.assertIn("we received your return request", ack.subject)
-        self.assertIn("Decision: <strong>approved</strong>", ack.body)
+        approved = self._customer_mails()
+        self.assertEqual(len(approved), 1)
         self.assertIn("is approved", approved.subject)
+        self.assertIn("Approved: print your slip and send the parcel by", approved.body)
 
     def test_reopened_return_is_told_again(self):
         self.rma.action_submit()

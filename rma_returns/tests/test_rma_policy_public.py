@@ -56,7 +56,7 @@ class TestRmaPortalPublicExplanation(RmaPortalCommon):
         self.assertIn("auto-approval limit", rma.decision_explanation)
         page = self.url_open(f"/my/returns/{rma.id}")
         self.assertEqual(page.status_code, 200)
-        self.assertIn("Our team checks returns of this value in person.", page.text)
+        self.assertIn("checking your request and will reply within one business day", page.text)
         self.assertNotIn("auto-approval limit", page.text)
         self.assertNotIn("50.00", page.text)
 

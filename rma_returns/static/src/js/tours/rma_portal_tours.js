@@ -143,3 +143,59 @@ registry.category("web_tour.tours").add("rma_portal_timeline_tour", {
         },
     ],
 });
+
+// On a phone (390 px): cards, not clipped tables.
+registry.category("web_tour.tours").add("rma_portal_phone_tour", {
+    url: "/my/returns",
+    steps: () => [
+        {
+            content: "The returns are cards on a phone",
+            trigger: "a.o_rma_card:contains('Approved')",
+            run: "click",
+        },
+        {
+            content: "The next step comes first",
+            trigger: "#rma_next_step .o_rma_ship_by",
+        },
+        {
+            trigger: "#rma_next_step a.o_rma_next_slip",
+        },
+        {
+            content: "The decision, in the customer's words",
+            trigger: ".o_rma_explanation:contains('send the parcel by')",
+        },
+        {
+            content: "The returned items are cards too",
+            trigger: ".o_rma_line_card:contains('Hiking Boots'):contains('Refund')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("rma_portal_guest_phone_tour", {
+    url: "/returns/guest",
+    steps: () => [
+        {
+            content: "Order number",
+            trigger: "input#rma_order_ref",
+            run: "edit S-GUEST-0002",
+        },
+        {
+            content: "E-mail on the order",
+            trigger: "input#rma_email",
+            run: "edit gina.guest@example.com",
+        },
+        {
+            content: "Find the order",
+            trigger: "button.o_rma_guest_submit",
+            run: "click",
+        },
+        {
+            content: "The return form of the order opens, with its items",
+            trigger: ".o_rma_form_line:contains('Fleece Jacket') input[name^='qty_']",
+        },
+        {
+            content: "No breadcrumbs lead a guest to a login page",
+            trigger: "body:not(:has(.o_portal_submenu a[href='/my/home']))",
+        },
+    ],
+});
