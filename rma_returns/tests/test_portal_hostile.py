@@ -1,6 +1,7 @@
 import re
 from urllib.parse import urlencode
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
@@ -167,8 +168,26 @@ class TestRmaPortalHostile(RmaPortalCommon):
         self.assertIn("whole number", response.text)
         self.assertEqual(self._returns_of(self.order_a), self.rma_a)
         # the same holds for the returns agent
+        draft = (
+            self.env["rma.order"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "sale_order_id": self.order_a.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "sale_line_id": self.line_a_fleece.id,
+                                "product_uom_qty": 1.0,
+                                "reason_id": self.reason.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
         with self.assertRaisesRegex(ValidationError, "whole number"):
-            self.rma_a.line_ids.with_user(self.agent).product_uom_qty = 0.5
+            draft.line_ids.product_uom_qty = 0.5
         line_model = self.env["rma.order.line"]
         dozen = self.env.ref("uom.product_uom_dozen")
         self.assertTrue(line_model._rma_qty_fits_uom(0.5, dozen), "six pieces")

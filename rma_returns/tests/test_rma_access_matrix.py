@@ -44,6 +44,10 @@ MATRIX = [
     ("action_refund", "draft", NO, NO, NO, NO, STATE, STATE, NO, STATE),
     ("action_done", "received", NO, NO, NO, NO, NO, OK, NO, OK),
     ("action_draft", "cancelled", NO, NO, NO, NO, NO, OK, NO, OK),
+    # the form's header buttons (the transitions above, then a notification)
+    ("action_rma_approve", "submitted", NO, NO, NO, NO, NO, OK, NO, OK),
+    ("action_rma_receive", "approved", NO, NO, NO, OK, NO, OK, NO, OK),
+    ("action_rma_close", "received", NO, NO, NO, NO, NO, OK, NO, OK),
     # --- the slip
     ("action_regenerate_slip_token", "approved", NO, NO, NO, NO, NO, OK, NO, OK),
     # (customers download their slip on the portal, not through the back-office)
@@ -76,6 +80,7 @@ MATRIX = [
     ("invoice_view_rmas", "draft", NO, NO, NO, NO, OK, OK, NO, OK),
     # agent B may read the customer, and finds none of its returns
     ("partner_view_rmas", "draft", NO, OK, NO, OK, OK, OK, OK, OK),
+    ("partner_view_rma_report", "draft", NO, OK, NO, OK, OK, OK, OK, OK),
     # agent B does not find A's return: "no return matches" (a UserError)
     ("scan_wizard", "approved", NO, NO, NO, OK, NO, OK, STATE, OK),
     # the warehouse's return setup is the Inventory administrator's
@@ -134,6 +139,9 @@ CALLS.update(
         "picking_view_rmas": lambda test, rma: test.delivery_a.with_env(rma.env).action_view_rmas(),
         "invoice_view_rmas": lambda test, rma: test.invoice_a.with_env(rma.env).action_view_rmas(),
         "partner_view_rmas": lambda test, rma: test.partner_a.with_env(rma.env).action_view_rmas(),
+        "partner_view_rma_report": lambda test, rma: test.partner_a.with_env(
+            rma.env
+        ).action_view_rma_report(),
         "scan_wizard": lambda test, rma: (
             rma.env["rma.scan.wizard"].create({"code": test.returns["approved"].name}).action_scan()
         ),
@@ -158,6 +166,7 @@ COVERED = {
     ("stock.picking", "action_view_rmas"): "picking_view_rmas",
     ("account.move", "action_view_rmas"): "invoice_view_rmas",
     ("res.partner", "action_view_rmas"): "partner_view_rmas",
+    ("res.partner", "action_view_rma_report"): "partner_view_rma_report",
     ("stock.warehouse", "action_rma_setup_returns"): "warehouse_setup_returns",
 }
 # create, write and unlink: the write_*, line_* and unlink rows

@@ -157,7 +157,8 @@ class RmaOrder(models.Model):
     def action_retry_return_label(self):
         """Ask the carrier again for the labels that failed."""
         self._rma_check_rights("approve")
-        self._rma_retry_labels()
+        # checked: the label attaches to the return's own receipts
+        self.sudo()._rma_retry_labels()
         return True
 
     def _rma_retry_labels(self):

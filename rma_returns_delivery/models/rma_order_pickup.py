@@ -25,6 +25,7 @@ class RmaOrder(models.Model):
     )
     can_book_pickup = fields.Boolean(
         compute="_compute_can_book_pickup",
+        compute_sudo=True,  # the customer's page asks; the carrier is the shop's
         help="Approved, with a label from a carrier that picks parcels up at the door, "
         "and no pickup booked yet.",
     )

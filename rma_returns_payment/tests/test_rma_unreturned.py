@@ -22,7 +22,7 @@ class TestRmaUnreturned(RmaPaymentCommon):
         rma = self._approve(rma)
         shipment = rma.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
         self._stock(self.product_a, qty, shipment.picking_type_id.warehouse_id)
-        shipment.action_assign()
+        shipment.with_user(self.clerk).action_assign()
         self._validate(shipment)
         return rma, shipment
 
