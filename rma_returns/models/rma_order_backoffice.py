@@ -36,12 +36,12 @@ class RmaOrder(models.Model):
         before = self._rma_pending_receipts()
         self.action_receive()
         done = before.filtered(lambda p: p.state == "done")
-        qty = sum(done.move_ids.mapped("quantity"))
+        qty = f"{sum(done.move_ids.mapped('quantity')):g}"
         return self._rma_notification(
             self.env._("Goods received"),
             self.env._(
                 "%(qty)s unit(s) received on %(pickings)s.",
-                qty=f"{qty:g}",
+                qty=qty,
                 pickings=", ".join(done.mapped("name")) or "-",
             ),
         )

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, format_date
+from odoo.tools import float_compare, format_amount, format_date
 
 
 class RmaOrder(models.Model):
@@ -201,10 +201,11 @@ class RmaOrder(models.Model):
             if rma.currency_id.is_zero(waived) or not rma.credit_note_ids:
                 continue
             rma.sudo().fees_waived = waived
+            amount = format_amount(self.env, waived, rma.currency_id)
             rma.message_post(
                 body=self.env._(
                     "Fees of %(amount)s waived: they exceed what the return refunded.",
-                    amount=f"{waived:.2f} {rma.currency_id.name}",
+                    amount=amount,
                 ),
                 subtype_xmlid="mail.mt_note",
             )
