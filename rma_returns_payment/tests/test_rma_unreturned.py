@@ -27,7 +27,7 @@ class TestRmaUnreturned(RmaPaymentCommon):
         return rma, shipment
 
     def _shipped_days_ago(self, shipment, days):
-        shipment.move_ids.date = fields.Datetime.now() - timedelta(days=days)
+        shipment.sudo().move_ids.date = fields.Datetime.now() - timedelta(days=days)
 
     def test_unreturned_goods_are_invoiced_after_the_delay(self):
         order = self._create_order([(self.product_a, 2.0)])
