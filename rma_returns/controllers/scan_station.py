@@ -85,12 +85,13 @@ class RmaScanStation(http.Controller):
         }
         mode = rma._rma_station_mode()
         try:
-            if mode == "receive":
-                rma._rma_station_receive(quantities, dispositions)
-            elif mode == "inspect":
-                rma._rma_station_dispose(dispositions)
+            # a refusal leaves nothing half-done (dispositions written first)
+            with request.env.cr.savepoint():
+                if mode == "receive":
+                    rma._rma_station_receive(quantities, dispositions)
+                elif mode == "inspect":
+                    rma._rma_station_dispose(dispositions)
         except (UserError, ValidationError, AccessError) as exc:
-            request.env.cr.rollback()
             values = {"code": rma.name, "error": exc.args[0]}
             values.update(self._parcel_values(rma))
             return self._render(values)

@@ -214,7 +214,7 @@ class TestRmaScanStation(RmaCommon, HttpCase):
             ({self.product_a: "nan", self.product_b: 1}, "between 0 and 2"),
             ({self.product_a: 0, self.product_b: 0}, "Enter the quantities"),
         ):
-            response = self._validate(page, quantities)
+            response = self._validate(page, quantities, {self.product_b: "scrap"})
             error = self._page(response).xpath("string(//div[hasclass('o_rma_scan_error')])")
             self.assertIn(message, error, quantities)
         self.assertEqual(
@@ -222,6 +222,11 @@ class TestRmaScanStation(RmaCommon, HttpCase):
         )
         self.assertEqual(
             self._qty(self.product_a, self.stock_location), self.stock_before[self.product_a]
+        )
+        self.assertEqual(
+            self._by_product("disposition"),
+            {self.product_a: "restock", self.product_b: "restock"},
+            "a refused parcel leaves the dispositions as they were",
         )
 
     def test_unknown_code_says_so(self):
