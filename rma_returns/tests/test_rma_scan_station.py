@@ -229,6 +229,21 @@ class TestRmaScanStation(RmaCommon, HttpCase):
             "a refused parcel leaves the dispositions as they were",
         )
 
+    def test_camera_button_is_a_progressive_enhancement(self):
+        """Hidden in the page: the script shows it only where the browser has
+        BarcodeDetector and a camera; the script is served as a static file."""
+        self.authenticate("station_clerk", "station_clerk")
+        page = self._page(self._station())
+        button = page.xpath("//button[hasclass('o_rma_scan_camera_button')]")
+        self.assertEqual(len(button), 1)
+        self.assertIn("d-none", button[0].get("class"))
+        self.assertEqual(button[0].get("type"), "button", "Enter still submits the code")
+        src = page.xpath("//script[contains(@src, 'rma_scan_camera.js')]/@src")
+        self.assertEqual(len(src), 1)
+        script = self.url_open(src[0])
+        self.assertEqual(script.status_code, 200)
+        self.assertIn("'BarcodeDetector' in window".replace("'", '"'), script.text)
+
     def test_unknown_code_says_so(self):
         self.authenticate("station_clerk", "station_clerk")
         error = self._page(self._station("RMA/0000/99999")).xpath(
