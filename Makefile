@@ -1,7 +1,7 @@
 # The two commands of the README, and what integrators run. All stop with a
 # clear message when Odoo 18 is not importable (set ODOO_PATH=/path/to/odoo-18.0
 # to use a source checkout).
-.PHONY: demo test test-odoo lint wheel bench help
+.PHONY: demo test test-odoo lint wheel bench screenshots help
 
 help:
 	@echo "make demo       # Odoo 18 + rma_returns + demo data on http://127.0.0.1:8069"
@@ -9,6 +9,7 @@ help:
 	@echo "make test-odoo  # the whole suite under Odoo's own runner, as OCA's CI runs it"
 	@echo "make lint       # every pre-commit hook, pylint's optional checks included"
 	@echo "make wheel      # dist/odoo_addon_rma_returns-<version>-py3-none-any.whl, checked"
+	@echo "make screenshots # the README's user-guide screenshots, from a demo database (rma_shots)"
 
 demo:
 	@bash tools/demo.sh
@@ -27,3 +28,6 @@ wheel:
 
 bench:
 	@bash bench/run.sh
+
+screenshots:
+	@bash tools/screenshots.sh

@@ -53,4 +53,5 @@ from . import rma_order_checklist
 from . import rma_order_dashboard
 from . import account_move_backoffice
 from . import stock_picking_scan
+from . import rma_order_scan
 from . import rma_order_mail_decision

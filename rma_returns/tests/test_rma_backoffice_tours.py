@@ -30,21 +30,46 @@ class TestRmaBackofficeTours(RmaCommon, HttpCase):
         self.start_tour("/odoo", "rma_agent_approve_tour", login="rma_agent")
         self.assertEqual(rma.state, "approved")
 
-    def test_clerk_scans_and_receives(self):
+    def test_clerk_scans_confirms_disposes_and_scans_the_next_parcel(self):
         new_test_user(
             self.env,
             login="rma_tour_clerk",
             groups="base.group_user,stock.group_stock_user",
             name="Carl Clerk",
         )
-        rma = self._submitted_return("Tour Clerk Customer")
+        customer = self.env["res.partner"].create({"name": "Tour Clerk Customer"})
+        order = self._create_order([(self.product_a, 2.0), (self.product_b, 1.0)], partner=customer)
+        rma = self._create_rma(order, {self.product_a: 2.0, self.product_b: 1.0})
+        rma.description = "Left boot is scuffed."
+        rma.action_submit()
         rma.action_approve()
         rma.slip_token = SLIP_TOKEN
-        self.start_tour("/rma/scan", "rma_clerk_scan_tour", login="rma_tour_clerk")
-        self.assertEqual(
-            rma.picking_ids.filtered(lambda p: p.picking_type_code == "incoming").state, "done"
+        following = self._submitted_return("Tour Clerk Next Customer")
+        following.action_approve()
+        following.slip_token = "TourClerkNextSlip0123456789abcdef"
+        stock = self.warehouse.lot_stock_id
+        scrap = self.env["stock.location"].search(
+            [("scrap_location", "=", True), ("company_id", "in", [self.company.id, False])],
+            limit=1,
         )
-        self.assertEqual(rma.line_ids.qty_received, 1.0)
+        boots_before = self.product_a.with_context(location=stock.id).qty_available
+        fleece_before = self.product_b.with_context(location=stock.id).qty_available
+        self.start_tour("/rma/scan", "rma_clerk_scan_tour", login="rma_tour_clerk")
+        lines = {line.product_id: line for line in rma.line_ids}
+        self.assertEqual(lines[self.product_a].qty_received, 1.0)
+        self.assertEqual(lines[self.product_b].qty_received, 1.0)
+        self.assertEqual(lines[self.product_b].disposition, "scrap")
+        self.assertEqual(
+            self.product_a.with_context(location=stock.id).qty_available, boots_before + 1
+        )
+        self.assertEqual(
+            self.product_b.with_context(location=stock.id).qty_available, fleece_before
+        )
+        self.assertEqual(self.product_b.with_context(location=scrap.id).qty_available, 1.0)
+        self.assertEqual(
+            rma._rma_pending_receipts().move_ids.product_uom_qty, 1.0, "one boot still to come"
+        )
+        self.assertEqual(following.line_ids.qty_received, 0.0, "the next parcel waits")
 
     def test_accountant_sees_the_reversed_invoice(self):
         new_test_user(

@@ -52,13 +52,50 @@ registry.category("web_tour.tours").add("rma_clerk_scan_tour", {
             run: "click",
         },
         {
-            content: "Validate the receipt",
-            trigger: ".o_form_view .o_statusbar_buttons button[name='button_validate']",
+            content: "The customer's comment shows beside the parcel",
+            trigger: ".o_rma_scan_comment:contains('Left boot is scuffed')",
+        },
+        {
+            content: "The fleece arrived damaged: scrap it",
+            trigger: ".o_rma_scan_line:contains('Fleece Jacket') select.o_rma_scan_disposition",
+            run: "select scrap",
+        },
+        {
+            content: "One boot arrived",
+            trigger: ".o_rma_scan_line:contains('Hiking Boots') input.o_rma_scan_qty",
+            run: "edit 1",
+        },
+        {
+            content: "Validate the parcel",
+            trigger: "button.o_rma_scan_validate",
             run: "click",
         },
         {
-            content: "The receipt is done",
-            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Done')",
+            content: "The parcel is received",
+            trigger: ".o_rma_scan_done:contains('Scan the next parcel')",
+        },
+        {
+            content: "The scan field waits for the next parcel",
+            trigger: ".o_rma_scan_form input[name='code']",
+            run() {
+                if (document.activeElement !== this.anchor) {
+                    throw new Error("The scan field does not have the focus.");
+                }
+            },
+        },
+        {
+            content: "Scan the next parcel",
+            trigger: ".o_rma_scan_form input[name='code']",
+            run: "edit TourClerkNextSlip0123456789abcdef",
+        },
+        {
+            content: "Open it",
+            trigger: ".o_rma_scan_form button[type='submit']",
+            run: "click",
+        },
+        {
+            content: "The next parcel shows",
+            trigger: ".o_rma_scan_parcel:contains('Tour Clerk Next Customer') button.o_rma_scan_validate",
         },
     ],
 });
