@@ -30,6 +30,8 @@ class RmaOrder(models.Model):
             [
                 {
                     "partner_id": customers[i % len(customers)].id,
+                    # a salesperson of the shop: the returns to review are theirs
+                    "user_id": ref("base.user_admin").id,
                     "warehouse_id": warehouse.id,
                     "order_line": [
                         Command.create({"product_id": product.id, "product_uom_qty": 2.0})
@@ -135,6 +137,7 @@ class RmaOrder(models.Model):
             [
                 {
                     "partner_id": ref("rma_returns.partner_oliver_demo").id,
+                    "user_id": ref("base.user_admin").id,
                     "warehouse_id": warehouse.id,
                     "order_line": [
                         Command.create({"product_id": parka.id, "product_uom_qty": 1.0}),
@@ -143,6 +146,7 @@ class RmaOrder(models.Model):
                 },
                 {
                     "partner_id": ref("rma_returns.partner_anna_demo").id,
+                    "user_id": ref("base.user_admin").id,
                     "warehouse_id": warehouse.id,
                     "order_line": [
                         Command.create({"product_id": parka.id, "product_uom_qty": 1.0}),

@@ -318,6 +318,10 @@ class TestRmaDemo(RmaCommon):
             rmas.mapped("state"),
             ["draft", "submitted", "approved", "received", "done", "rejected", "cancelled"],
         )
+        to_review = rmas.filtered(lambda r: r.state == "submitted")
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(to_review.user_id, admin, "a person of the shop reviews it, not OdooBot")
+        self.assertEqual(to_review.activity_ids.user_id, admin)
         queue = self.env["rma.order.notification"].search([("rma_id", "in", rmas.ids)])
         self.assertEqual(
             set(queue.mapped("event")),
