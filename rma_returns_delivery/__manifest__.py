@@ -3,7 +3,7 @@
     "name": "RMA Returns: Carrier Labels and Tracking",
     "summary": "Prepaid return labels from the warehouse's return carrier on approval, "
     "tracking timeline on the return, stalled parcels flagged",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "rma_returns developers",
@@ -13,6 +13,8 @@
         "security/ir.model.access.csv",
         "security/rma_delivery_security.xml",
         "data/rma_delivery_cron.xml",
+        "data/mail_templates.xml",
+        "report/rma_slip_templates.xml",
         "views/stock_warehouse_views.xml",
         "views/rma_order_views.xml",
         "views/res_config_settings_views.xml",

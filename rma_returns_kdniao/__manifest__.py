@@ -3,7 +3,7 @@
     "name": "RMA Returns: Kdniao Connector",
     "summary": "Kdniao (快递鸟) return e-waybills, door pickups and tracking pushes "
     "for rma_returns",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "rma_returns developers",
@@ -15,5 +15,8 @@
         "views/delivery_carrier_views.xml",
     ],
     "demo": ["demo/rma_kdniao_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["rma_returns_kdniao/static/src/js/tours/*.js"],
+    },
     "installable": True,
 }

@@ -43,8 +43,9 @@ class RmaOrder(models.Model):
         reason and an accountant gets an activity (see _rma_block_refund)."""
         due = self.filtered(
             lambda r: (
-                r.refund_timing == "approval"
-                or (r.refund_timing == "receipt" and r.state in ("received", "done"))
+                r._rma_refund_before_receipt()
+                # every timing but inspection refunds on receipt at the latest
+                or (r.refund_timing != "inspection" and r.state in ("received", "done"))
                 or (
                     r.refund_timing == "inspection"
                     and r.state in ("received", "done")
@@ -71,6 +72,13 @@ class RmaOrder(models.Model):
                     rma._rma_refund_unblock()
         else:
             due._rma_refund_unblock()
+
+    def _rma_refund_before_receipt(self):
+        """Hook: the requested quantities are credited without waiting for the
+        goods (fast refund on approval). Bridges add their own moments, e.g.
+        the carrier's first scan of the parcel."""
+        self.ensure_one()
+        return self.refund_timing == "approval"
 
     def _rma_block_refund(self, error):
         """The refund of this return cannot be made: say why, ask an accountant."""
@@ -140,8 +148,9 @@ class RmaOrder(models.Model):
             )
         if any(line._rma_qty_to_refund(force=True) > 0 for line in refund_lines):
             return ""
-        if not any(line.qty_received for line in refund_lines) and self.refund_timing != (
-            "approval"
+        if (
+            not any(line.qty_received for line in refund_lines)
+            and not self._rma_refund_before_receipt()
         ):
             return self.env._("the goods are not received yet.")
         return self.env._("everything due is already refunded.")

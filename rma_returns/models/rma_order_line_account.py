@@ -34,7 +34,7 @@ class RmaOrderLine(models.Model):
         the received one otherwise; minus what is already credited."""
         self.ensure_one()
         rma = self.rma_id
-        if rma.refund_timing == "approval":
+        if rma._rma_refund_before_receipt():
             due = self.product_uom_qty
         elif force or rma.state in ("received", "done"):
             due = self.qty_received

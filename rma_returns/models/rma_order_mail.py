@@ -45,9 +45,10 @@ class RmaOrder(models.Model):
         :return: the queued rma.order.notification records
         """
         Notification = self.env["rma.order.notification"].sudo()
-        if event not in NOTIFICATIONS:
+        spec = self._rma_notification_spec(event)
+        if not spec:
             return Notification
-        switch, xmlid = NOTIFICATIONS[event]
+        switch, xmlid = spec
         if not self.env.ref(xmlid, raise_if_not_found=False):
             return Notification
         todo = self.sudo().filtered(
@@ -81,6 +82,12 @@ class RmaOrder(models.Model):
         )
         self.env.ref("rma_returns.ir_cron_rma_send_notifications").sudo()._trigger()
         return notifications
+
+    def _rma_notification_spec(self, event):
+        """Hook: (res.company switch, mail.template xml id) of the customer
+        e-mail about ``event``, or None. Bridges add their events here (and to
+        the ``event`` selection of rma.order.notification)."""
+        return NOTIFICATIONS.get(event)
 
     def _rma_sent_events(self):
         self.ensure_one()

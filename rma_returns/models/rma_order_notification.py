@@ -136,7 +136,7 @@ class RmaOrderNotification(models.Model):
     def _rma_post(self):
         """Render the template of the event and post it on the return."""
         self.ensure_one()
-        template = self.env.ref(NOTIFICATIONS[self.event][1])
+        template = self.env.ref(self.rma_id._rma_notification_spec(self.event)[1])
         kwargs = {"author_id": self.author_id.id} if self.author_id else {}
         return self.rma_id.message_post_with_source(
             template,

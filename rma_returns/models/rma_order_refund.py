@@ -221,7 +221,7 @@ class RmaOrder(models.Model):
                 and not line.refund_line_ids.filtered(lambda aml: aml.move_id.state != "cancel")
                 and (
                     force
-                    or line.rma_id.refund_timing == "approval"
+                    or line.rma_id._rma_refund_before_receipt()
                     or line.rma_id.state in ("received", "done")
                 )
             )

@@ -241,7 +241,8 @@ class RmaOrder(models.Model):
         """
         if not policies:
             return False, ""
-        timing = max(policies.mapped("refund_timing"), key=TIMING_STRICTNESS.get)
+        strictness = self._rma_refund_timing_strictness()
+        timing = max(policies.mapped("refund_timing"), key=strictness.get)
         if timing == "receipt":
             return timing, self.env._("Refund once the goods are received.")
         if timing == "inspection":
@@ -277,4 +278,14 @@ class RmaOrder(models.Model):
                 ),
                 public=self.env._("Refund once the goods are received."),
             )
-        return "approval", self.env._("Fast refund: the credit note is made on approval.")
+        return timing, self._rma_fast_refund_note(timing)
+
+    def _rma_refund_timing_strictness(self):
+        """Hook: how strict each refund timing is (the strictest timing of the
+        matching policies applies). Timings below "receipt" are fast refunds,
+        granted under the policies' limits."""
+        return dict(TIMING_STRICTNESS)
+
+    def _rma_fast_refund_note(self, timing):
+        """Hook: the explanation of a fast refund granted with ``timing``."""
+        return self.env._("Fast refund: the credit note is made on approval.")

@@ -5,3 +5,6 @@ from . import rma_tracking_event
 from . import rma_order_label
 from . import rma_order_tracking
 from . import rma_order_pickup
+from . import rma_order_mail
+from . import rma_order_refund_scan
+from . import rma_order_customs

@@ -1,9 +1,12 @@
+import base64
 import logging
 
 import requests
+from markupsafe import Markup
 
 from odoo import Command, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html_sanitize
 
 _logger = logging.getLogger(__name__)
 
@@ -30,12 +33,19 @@ class RmaOrder(models.Model):
         help="The carrier asked for the prepaid return label.",
     )
     label_state = fields.Selection(
-        [("none", "No Label"), ("done", "Label Ready"), ("failed", "Label Failed")],
+        [
+            ("none", "No Label"),
+            ("held", "Held: Customs Data Missing"),
+            ("done", "Label Ready"),
+            ("failed", "Label Failed"),
+        ],
         string="Return Label",
         default="none",
         readonly=True,
         copy=False,
-        help="Failed labels are asked for again by a scheduled action.",
+        help="Failed labels are asked for again by a scheduled action. A cross-border "
+        "return whose products lack customs data is held: no label is bought until "
+        "the products are completed.",
     )
     label_error = fields.Text(
         readonly=True,
@@ -92,7 +102,11 @@ class RmaOrder(models.Model):
                 payer = "shop_fee" if rma.shipping_fee else "shop"
             rma.write({"postage_payer": payer, "return_carrier_id": carrier.id})
         for picking in receipts.filtered(lambda p: p.rma_order_id.return_carrier_id):
-            picking.rma_order_id._rma_request_label(picking)
+            rma = picking.rma_order_id
+            if missing := rma._rma_customs_missing():
+                rma._rma_label_held(missing)
+                continue
+            rma._rma_request_label(picking)
 
     def _rma_request_label(self, picking):
         """One receipt's label: stored on the receipt and the return, tracking
@@ -140,6 +154,26 @@ class RmaOrder(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
+    def _rma_label_held(self, missing):
+        """No label bought: the customs declaration lacks ``missing``; the agent
+        completes the products and asks again."""
+        self.ensure_one()
+        message = self.env._(
+            "Customs data missing, no label bought: %(missing)s. Complete the products, "
+            "then ask for the label again.",
+            missing=missing,
+        )
+        if self.label_state == "held" and self.label_error == message:
+            return
+        self.write({"label_state": "held", "label_error": message})
+        self.message_post(body=message, subtype_xmlid="mail.mt_note")
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=(self.user_id or self.env.user).id,
+            summary=self.env._("Customs data for the label of %(name)s", name=self.name),
+            note=message,
+        )
+
     def _rma_label_failed(self, error):
         message = str(error.args[0] if getattr(error, "args", None) else error)
         self.write({"label_state": "failed", "label_error": message})
@@ -162,12 +196,51 @@ class RmaOrder(models.Model):
         return True
 
     def _rma_retry_labels(self):
-        for rma in self.filtered(lambda r: r.label_state == "failed" and r.state == "approved"):
-            if picking := rma._rma_label_receipt():
-                rma._rma_request_label(picking)
+        """Ask again for the failed or held labels; a label that comes after the
+        approval e-mail left is e-mailed in one follow-up."""
+        for rma in self.filtered(
+            lambda r: r.label_state in ("failed", "held") and r.state == "approved"
+        ):
+            picking = rma._rma_label_receipt()
+            if not picking:
+                continue
+            if missing := rma._rma_customs_missing():
+                rma._rma_label_held(missing)
+                continue
+            if rma._rma_request_label(picking):
+                rma._rma_notify_label_ready()
 
     def _cron_retry_return_labels(self):
-        """Scheduled: ask again for the return labels the carrier failed to make."""
+        """Scheduled: ask again for the return labels the carrier failed to make
+        (or that waited for customs data)."""
         self.search(
-            [("label_state", "=", "failed"), ("state", "=", "approved")]
+            [("label_state", "in", ("failed", "held")), ("state", "=", "approved")]
         )._rma_retry_labels()
+
+    # === RETURN SLIP === #
+    def _rma_slip_carrier_label(self):
+        """The carrier's label as printed on the 4x6 slip: an image label as an
+        image, an HTML label (e.g. Kdniao's print template) as its cleaned HTML;
+        None for other formats (PDF), which the slip replaces by the carrier,
+        tracking number and its barcode."""
+        self.ensure_one()
+        label = self.sudo().label_attachment_ids[:1]
+        if not label:
+            return None
+        if (label.mimetype or "").startswith("image/"):
+            return Markup('<img src="data:%s;base64,%s" style="max-width: 96mm;"/>') % (
+                label.mimetype,
+                label.datas.decode(),
+            )
+        # an HTML label is stored as text/plain unless the system created it
+        if label.mimetype in ("text/html", "text/plain") and (label.name or "").endswith(".html"):
+            return Markup(html_sanitize(label.raw.decode(errors="replace"), sanitize_style=True))
+        return None
+
+    def _rma_slip_tracking_barcode_data_uri(self):
+        """PNG of the tracking number as a Code 128 barcode, as a ``data:`` URI."""
+        self.ensure_one()
+        png = self.env["ir.actions.report"].barcode(
+            "Code128", self.tracking_ref, width=600, height=120, humanreadable=0
+        )
+        return "data:image/png;base64," + base64.b64encode(png).decode()

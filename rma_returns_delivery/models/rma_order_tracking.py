@@ -43,8 +43,12 @@ class RmaOrder(models.Model):
     # === BUSINESS METHODS === #
     def _rma_tracking_updated(self, events):
         """New scans ``events`` of these returns: a moving parcel is no longer
-        stalled; a parcel delivered to the warehouse tells the clerk."""
+        stalled; the carrier's first scan may refund (refund timing "carrier
+        scan"); the customer hears of the key nodes; a parcel delivered to the
+        warehouse tells the clerk."""
         self.filtered("tracking_stalled").tracking_stalled = False
+        self._rma_carrier_scanned(events)
+        self._rma_notify_tracking(events)
         delivered = events.filtered(lambda e: e.code == "delivered").rma_id
         for rma in delivered:
             receipts = rma.picking_ids.filtered(
@@ -59,6 +63,23 @@ class RmaOrder(models.Model):
             rma.message_post(body=body, subtype_xmlid="mail.mt_note")
             for receipt in receipts:
                 receipt.message_post(body=body, subtype_xmlid="mail.mt_note")
+            if rma.company_id.rma_tracking_open_receipt:
+                rma._rma_open_receipt_activity(receipts[:1], body)
+
+    def _rma_open_receipt_activity(self, receipt, note):
+        """A to-do for the clerk on the receipt of the delivered parcel: its
+        responsible, else the return's, when they work in the warehouse (the
+        "Parcel Delivered" filter of the receipts finds the others)."""
+        self.ensure_one()
+        user = receipt.user_id or self.user_id
+        if not receipt or not user or not user.has_group("stock.group_stock_user"):
+            return
+        receipt.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=self.env._("Parcel delivered: receive %(name)s", name=self.name),
+            note=note,
+        )
 
     def _rma_record_tracking(self, code, date, description="", external_id=None, source="manual"):
         """Record one scan on this return (idempotent with ``external_id``)."""

@@ -7,6 +7,8 @@ TRACKING_CODES = [
     ("delivered", "Delivered to the Warehouse"),
     ("exception", "Exception"),
 ]
+# how far along its way each node puts the parcel (an exception is not a step)
+NODE_RANK = {"picked_up": 1, "in_transit": 2, "out_for_delivery": 3, "delivered": 4}
 
 
 class RmaTrackingEvent(models.Model):

@@ -1,1 +1,2 @@
 from . import test_rma_tracking
+from . import test_rma_tracking_mail

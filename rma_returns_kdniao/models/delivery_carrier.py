@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit, urlunsplit
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -31,7 +33,8 @@ class DeliveryCarrier(models.Model):
         string="Kdniao API URL",
         default="https://api.kdniao.com/api/EOrderService",
         groups="base.group_system",
-        help="Gateway the requests are posted to (the sandbox gateway in test mode).",
+        help="In production, the host of Kdniao's API (each interface is posted to its "
+        "own service there); in test mode, the sandbox gateway every request is posted to.",
     )
     kdniao_shipper_code = fields.Char(
         string="Kdniao Carrier Code", help="Kdniao's code of the carrier, e.g. SF, ZTO, YTO."
@@ -140,7 +143,7 @@ class DeliveryCarrier(models.Model):
             )
         try:
             return kdniao_api.call(
-                carrier.kdniao_api_url,
+                carrier._kdniao_endpoint(request_type),
                 carrier.kdniao_ebusiness_id,
                 carrier.kdniao_app_key,
                 request_type,
@@ -148,6 +151,21 @@ class DeliveryCarrier(models.Model):
             )
         except kdniao_api.KdniaoError as error:
             raise UserError(str(error)) from error
+
+    def _kdniao_endpoint(self, request_type):
+        """Where ``request_type`` is posted: in production, Kdniao's service of
+        that interface on the host of the API URL (e-waybill 1007 at
+        /api/EOrderService, pickups 1801/1802 at /api/OOrderService, tracking
+        query 1002 at /Ebusiness/EbusinessOrderHandle.aspx); in test mode, the
+        sandbox gateway itself, which takes every interface."""
+        self.ensure_one()
+        url = self.sudo().kdniao_api_url
+        if not self.prod_environment:
+            return url
+        parts = urlsplit(url)
+        return urlunsplit(
+            (parts.scheme, parts.netloc, kdniao_api.SERVICE_PATHS[request_type], "", "")
+        )
 
     def _kdniao_address(self, partner):
         phone = partner.mobile or partner.phone
@@ -183,8 +201,42 @@ class DeliveryCarrier(models.Model):
             "Remark": rma.name or "",
             "Sender": self._kdniao_address(sender),
             "Receiver": self._kdniao_address(receiver),
-            "Commodity": [
-                {"GoodsName": move.product_id.name, "Goodsquantity": int(move.product_uom_qty)}
-                for move in picking.move_ids
-            ],
+            "Commodity": self._kdniao_commodities(picking),
+            **self._kdniao_declaration(rma),
         }
+
+    def _kdniao_commodities(self, picking):
+        """Commodity list of the e-waybill (Kdniao's fields GoodsName, GoodsCode,
+        Goodsquantity, GoodsPrice, GoodsDesc): per product of the receipt, with
+        the declared unit value in the order's currency; a cross-border return
+        gives its HS code and country of origin in GoodsDesc (Kdniao's commodity
+        has no field of its own for them)."""
+        rma = picking.rma_order_id
+        customs = {entry["product"]: entry for entry in rma._rma_customs_lines()} if rma else {}
+        commodities = []
+        for product in picking.move_ids.product_id:
+            qty = sum(
+                picking.move_ids.filtered(lambda m, p=product: m.product_id == p).mapped(
+                    "product_uom_qty"
+                )
+            )
+            item = {"GoodsName": product.name, "Goodsquantity": int(qty)}
+            entry = customs.get(product)
+            if product.default_code:
+                item["GoodsCode"] = product.default_code
+            if entry:
+                item["GoodsPrice"] = entry["unit_value"]
+                if rma.is_cross_border:
+                    item["GoodsDesc"] = f"HS:{entry['hs_code']} Origin:{entry['origin']}"
+            commodities.append(item)
+        return commodities
+
+    def _kdniao_declaration(self, rma):
+        """Declared value of a cross-border return (Kdniao's CurrencyCode and
+        Dutiable.DeclaredValue), in the order's currency."""
+        if not rma or not rma.is_cross_border:
+            return {}
+        customs = rma._rma_customs_lines()
+        total = sum(entry["value"] for entry in customs)
+        currency = customs[0]["currency"] if customs else rma._rma_currency().name
+        return {"CurrencyCode": currency, "Dutiable": {"DeclaredValue": round(total, 3)}}

@@ -22,6 +22,13 @@ PICKUP_BOOK = "1801"
 PICKUP_CANCEL = "1802"
 TRACK_QUERY = "1002"
 TRACK_PUSH = "101"
+# production service of each interface (the sandbox gateway takes them all)
+SERVICE_PATHS = {
+    EWAYBILL: "/api/EOrderService",
+    PICKUP_BOOK: "/api/OOrderService",
+    PICKUP_CANCEL: "/api/OOrderService",
+    TRACK_QUERY: "/Ebusiness/EbusinessOrderHandle.aspx",
+}
 
 
 class KdniaoError(Exception):

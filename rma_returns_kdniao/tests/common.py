@@ -37,6 +37,7 @@ class KdniaoCommon(RmaFlowCommon):
         super().setUp()
         self.kdniao.mode = "ok"
         self.kdniao.requests.clear()
+        self.kdniao.paths.clear()
         self.kdniao.traces = []
 
     def _approved_return(self):

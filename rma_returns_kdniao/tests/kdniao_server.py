@@ -30,6 +30,7 @@ class KdniaoStandIn:
 
     def __init__(self):
         self.requests = []
+        self.paths = []  # (RequestType, URL path) of every post
         self.mode = "ok"
         self.traces = []
         self.state = "2"
@@ -41,6 +42,7 @@ class KdniaoStandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode()
                 form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+                stand_in.paths.append((form.get("RequestType"), self.path))
                 status, answer = stand_in.answer(form, self.headers.get("Content-Type", ""))
                 payload = json.dumps(answer).encode()
                 self.send_response(status)

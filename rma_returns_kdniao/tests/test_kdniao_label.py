@@ -22,7 +22,11 @@ class TestKdniaoLabel(KdniaoCommon):
         self.assertEqual(payload["Sender"]["Name"], "Ruth Returner")
         self.assertEqual(payload["Sender"]["Mobile"], "+33 6 11 22 33 44")
         self.assertEqual(payload["Receiver"]["CityName"], "Lyon")
-        self.assertEqual(payload["Commodity"], [{"GoodsName": "Hiking Boots", "Goodsquantity": 1}])
+        self.assertEqual(
+            payload["Commodity"],
+            [{"GoodsName": "Hiking Boots", "Goodsquantity": 1, "GoodsPrice": 100.0}],
+        )
+        self.assertNotIn("Dutiable", payload, "domestic: nothing to declare")
         self.assertEqual(rma.label_state, "done", rma.label_error)
         self.assertTrue(rma.tracking_ref.startswith("SF"))
         self.assertEqual(receipt.carrier_tracking_ref, rma.tracking_ref)

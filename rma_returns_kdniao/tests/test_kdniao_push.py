@@ -137,3 +137,62 @@ class TestKdniaoPush(KdniaoCommon, HttpCase):
         page = self.url_open(f"/my/returns/{rma.id}?access_token={token}")
         self.assertNotIn("o_rma_pickup_form", page.text)
         self.assertIn("o_rma_pickup", page.text)
+
+    def test_pickup_scan_refunds_trusted_customers(self):
+        """Refund at carrier scan: the pushed "picked up" scan refunds the
+        return of a customer under the policy's return-rate limit (credit note
+        posted), not that of a customer above it (refund once received)."""
+        self.policy.write({"refund_timing": "carrier_scan", "fast_refund_max_rate": 30.0})
+        trusted = self._approved_return()  # first return: 0% returned before
+        self.assertEqual(trusted.refund_timing, "carrier_scan")
+        self.assertIn("when the carrier scans the parcel", trusted.decision_explanation)
+        self.assertFalse(trusted.credit_note_ids, "no refund before the carrier has it")
+        # the same customer returns the second pair: 50% returned before
+        untrusted = self._approved_return()
+        self.assertEqual(untrusted.refund_timing, "receipt")
+        self.assertIn("No fast refund", untrusted.decision_explanation)
+        picked = self._trace("2026-11-30 09:00:00", "Picked up in Grenoble", "1")
+        self._push(trusted, [picked])
+        self._push(trusted, [picked])  # twice: one refund
+        (note,) = trusted.credit_note_ids
+        self.assertEqual(note.state, "posted")
+        self.assertEqual(note.move_type, "out_refund")
+        self.assertAlmostEqual(note.amount_untaxed, 100.0)
+        self.assertEqual(trusted.state, "approved", "the goods are still on their way")
+        self.assertEqual(trusted.line_ids.qty_refunded, 1.0)
+        self._push(untrusted, [picked])
+        self.assertTrue(untrusted.tracking_event_ids)
+        self.assertFalse(untrusted.credit_note_ids)
+        # the goods arrive: each refunded once
+        self._validate(self._receipt(trusted))
+        self._validate(self._receipt(untrusted))
+        self.assertEqual(len(trusted.credit_note_ids), 1)
+        self.assertEqual(len(untrusted.credit_note_ids), 1)
+        self.assertAlmostEqual(untrusted.credit_note_ids.amount_untaxed, 100.0)
+
+    def test_pushed_nodes_mail_the_customer_once(self):
+        """The same push twice, then an older scan late: the customer hears of
+        "picked up" once and never of the late, older scan."""
+        self.env["rma.order.notification"].search([("state", "=", "pending")])._rma_send()
+        rma = self._approved_return()
+        picked = self._trace("2026-11-30 09:00:00", "Picked up in Grenoble", "1")
+        transit = self._trace("2026-12-01 08:00:00", "Left Grenoble hub", "2")
+        self._push(rma, [picked])
+        self._push(rma, [picked])
+        self.env["rma.order.notification"]._cron_send()
+        self._push(rma, [transit])  # in transit is not mailed by default
+        events = self.env["rma.order.notification"].search([("rma_id", "=", rma.id)])
+        self.assertEqual(sorted(events.mapped("event")), ["approved", "tracking_picked_up"])
+
+    def test_portal_pickup_tour(self):
+        """In the browser: the customer picks the second window offered and
+        books it; Kdniao gets the booking for that window."""
+        rma = self._approved_return()
+        token = rma._portal_ensure_token()
+        slot = rma._rma_pickup_slots()[1]
+        self.start_tour(f"/my/returns/{rma.id}?access_token={token}", "rma_kdniao_pickup_tour")
+        self.assertEqual(rma.pickup_state, "booked")
+        self.assertEqual(rma.pickup_start, slot["start"])
+        self.assertEqual(rma.pickup_end, slot["end"])
+        (booking,) = self._requests("1801")
+        self.assertEqual(booking["LogisticCode"], rma.tracking_ref)
