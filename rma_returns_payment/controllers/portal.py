@@ -6,7 +6,8 @@ METHODS = ("original", "store_credit")
 
 class RmaReturnFormPortalPayment(RmaReturnFormPortal):
     """The return form offers store credit (with the policy's bonus) instead
-    of money back, when the company has an eWallet for it."""
+    of money back, when the company has an eWallet for it, and an exchange for
+    a variant in stock before money back."""
 
     def _rma_store_credit_offer(self, order_sudo):
         """The eWallet program store credit goes to, when it can be chosen."""
@@ -23,6 +24,15 @@ class RmaReturnFormPortalPayment(RmaReturnFormPortal):
             store_credit_offer=offer,
             refund_method=chosen if offer and chosen in METHODS else "original",
         )
+        # an exchange for a variant in stock is offered first: that variant
+        # is the one suggested
+        in_stock = lines._rma_portal_exchange_in_stock()
+        entered = dict(values.get("entered") or {})
+        for line in lines:
+            variant = in_stock.get(line.id)
+            if variant and values["resolutions"][line.id][:1] == ["exchange"]:
+                entered.setdefault(line.id, {"exchange": str(variant.id)})
+        values["entered"] = entered
         return values
 
     def _rma_parse_form(self, order_sudo, lines, returnable, post):
