@@ -44,6 +44,11 @@ class TestRmaPortalStoreCredit(RmaPortalCommon):
         page = self.url_open(self._return_url(self.order_a)).text
         self.assertIn('value="store_credit"', page)
         self.assertIn("Shop eWallet", page)
+        self.assertNotIn("o_rma_store_credit_bonus", page)
+
+        self.env.ref("rma_returns.rma_policy_default").store_credit_bonus = 10.0
+        page = self.url_open(self._return_url(self.order_a)).text
+        self.assertIn("(10 % more)", page)
 
     def test_customer_chooses_store_credit(self):
         self.company.rma_store_credit_account_id = self.liability
@@ -61,6 +66,11 @@ class TestRmaPortalStoreCredit(RmaPortalCommon):
         self.assertEqual(response.status_code, 303)
         rma = self._returns_of(self.order_a)
         self.assertEqual(rma.refund_method, "store_credit")
+        # refunded on receipt: the return's page says how, the amount comes later
+        page = self.url_open(f"/my/returns/{rma.id}").text
+        self.assertIn("Store credit, once your refund is made", page)
+        # no eWallet card yet: no balance on the list of returns
+        self.assertNotIn("o_rma_store_credit_balance", self.url_open("/my/returns").text)
 
     def test_tampered_choice_is_refused_kindly(self):
         self._login(self.portal_a)

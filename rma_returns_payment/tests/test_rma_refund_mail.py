@@ -129,6 +129,27 @@ class TestRmaRefundMail(RmaPaymentCommon):
         )
         self.assertNotIn("refunded to your", self._read(mail))
 
+    def test_half_by_card_says_both(self):
+        """Half paid by card, half by transfer: the card gets back what it
+        paid, the rest is a credit note the accountant pays back."""
+        order = self._create_order([(self.product_a, 2.0)])
+        invoice = order.invoice_ids
+        half = invoice.currency_id.round(invoice.amount_total / 2)
+        self._pay_by_card(order, amount=half)
+        self._pay_by_transfer(invoice, amount=invoice.amount_residual)
+        rma = self._return(order, {self.product_a: 2.0})
+
+        note = rma.sudo().credit_note_ids
+        body = self._read(self._refund_mails(rma))
+        self.assertIn(
+            f"{self._amount(half, note.currency_id)} refunded to your VISA ending 4242", body
+        )
+        self.assertIn(
+            f"{self._amount(note.amount_total - half, note.currency_id)}: we issued credit note "
+            f"{note.name}; our accounting team pays it back to you.",
+            body,
+        )
+
     def test_card_refund_in_chinese(self):
         """A Chinese-speaking customer reads the template's translation, with
         the card and the amount formatted for their language."""
