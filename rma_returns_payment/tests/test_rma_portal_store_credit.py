@@ -69,8 +69,9 @@ class TestRmaPortalStoreCredit(RmaPortalCommon):
         # refunded on receipt: the return's page says how, the amount comes later
         page = self.url_open(f"/my/returns/{rma.id}").text
         self.assertIn("Store credit, once your refund is made", page)
-        # no eWallet card yet: no balance on the list of returns
+        # no eWallet card yet: no balance on the list of returns nor at home
         self.assertNotIn("o_rma_store_credit_balance", self.url_open("/my/returns").text)
+        self.assertNotIn("o_rma_store_credit_home", self.url_open("/my/home").text)
 
     def test_tampered_choice_is_refused_kindly(self):
         self._login(self.portal_a)
@@ -148,3 +149,6 @@ class TestRmaPortalStoreCredit(RmaPortalCommon):
         page = self.url_open("/my/returns").text
         self.assertIn("o_rma_store_credit_balance", page)
         self.assertIn("126.50", page[page.index("o_rma_store_credit_balance") :])
+        # and so does the customer's home page
+        page = self.url_open("/my/home").text
+        self.assertIn("126.50", page[page.index("o_rma_store_credit_home") :])
