@@ -15,6 +15,9 @@
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["rma_returns_payment/static/src/js/tours/*.js"],
+    },
     "installable": True,
     "auto_install": False,
 }

@@ -1,7 +1,7 @@
 import base64
 
 from odoo import fields, models
-from odoo.tools import groupby
+from odoo.tools import format_amount, groupby
 
 from .rma_order_notification import NOTIFICATIONS
 
@@ -100,6 +100,65 @@ class RmaOrder(models.Model):
         return self.credit_note_ids.filtered(
             lambda m: m.state == "posted" and m.move_type == "out_refund"
         )
+
+    def _rma_refund_destinations(self):
+        """Where the money of the return's posted credit notes went, as the
+        refund e-mail tells the customer, in the language of the rendering:
+        offset against the open invoice the credit note reverses, paid back by
+        a bridge (``_rma_refund_paid_back``: the card, the store credit), and
+        what is left is said to be a credit note only.
+
+        :return: list of {"amount", "currency", "text"}, one per destination
+        """
+        self.ensure_one()
+        notes = self.sudo()._rma_refund_documents()
+        currency = notes[:1].currency_id or self.currency_id
+        destinations = []
+        offsets = {}
+        for note in notes:
+            receivable = note.line_ids.filtered(
+                lambda aml: aml.account_id.account_type == "asset_receivable"
+            )
+            for partial in receivable.matched_debit_ids:
+                invoice = partial.debit_move_id.move_id
+                if invoice.move_type == "out_invoice":
+                    offsets[invoice] = offsets.get(invoice, 0.0) + partial.credit_amount_currency
+        for invoice, amount in offsets.items():
+            destinations.append(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "text": self.env._(
+                        "%(amount)s offset against your open invoice %(invoice)s.",
+                        amount=format_amount(self.env, amount, currency),
+                        invoice=invoice.name,
+                    ),
+                }
+            )
+        destinations += self._rma_refund_paid_back()
+        rest = sum(notes.mapped("amount_total")) - sum(d["amount"] for d in destinations)
+        if currency.compare_amounts(rest, 0.0) > 0:
+            destinations.append(
+                {
+                    "amount": rest,
+                    "currency": currency,
+                    "text": self.env._(
+                        "%(amount)s: we issued credit note %(notes)s; our accounting team "
+                        "pays it back to you.",
+                        amount=format_amount(self.env, rest, currency),
+                        notes=", ".join(notes.mapped("name")),
+                    ),
+                }
+            )
+        return destinations
+
+    def _rma_refund_paid_back(self):
+        """Hook: the money of the credit notes that was paid back to the
+        customer automatically (bridges add the card, the store credit).
+
+        :return: list of {"amount" (in the credit notes' currency), "currency", "text"}
+        """
+        return []
 
     def _rma_replacement_shipments(self):
         """Shipped replacement deliveries of the return, as the "replacement

@@ -1,3 +1,5 @@
+import html
+
 from odoo.tests import Form, new_test_user, tagged
 
 from ..models.rma_order_notification import NOTIFICATIONS
@@ -113,7 +115,12 @@ class TestRmaMail(RmaCommon):
         self.assertIn(credit_note.name, refunded.body)
         # 2 boots at 100 + 15 % tax
         self.assertIn("230.00", refunded.body)
-        self.assertIn("business days", refunded.body, "when the money arrives")
+        # where the money went: the invoice was not paid, the credit reduces it
+        invoice = credit_note.reversed_entry_id
+        self.assertIn(
+            f"230.00 offset against your open invoice {invoice.name}.",
+            html.unescape(str(refunded.body)),
+        )
         self.assertEqual(len(refunded.attachment_ids), 1)
         self.assertEqual(refunded.attachment_ids.mimetype, "application/pdf")
         self.assertIn(credit_note.name.replace("/", "_"), refunded.attachment_ids.name)

@@ -5,3 +5,6 @@ from . import payment_transaction
 from . import rma_order_payment
 from . import rma_order_store_credit
 from . import rma_order_unreturned
+from . import rma_order_refund_mail
+from . import res_partner
+from . import sale_order_line

@@ -68,6 +68,44 @@ class RmaPaymentCommon(RmaFlowCommon):
             wizard.amount = amount
         return wizard.save()._create_payments()
 
+    @classmethod
+    def _set_up_store_credit(cls, bonus=10.0):
+        """An eWallet for store credit, its liability and bonus accounts, and
+        the policy's ``bonus`` percentage."""
+        cls.ewallet = cls.env["loyalty.program"].create(
+            {
+                "name": "Shop eWallet",
+                "program_type": "ewallet",
+                "trigger": "auto",
+                "applies_on": "future",
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount_mode": "per_point",
+                            "discount": 1,
+                            "discount_applicability": "order",
+                            "required_points": 1,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.liability = cls.env["account.account"].create(
+            {"name": "Store credit owed", "code": "RMASC1", "account_type": "liability_current"}
+        )
+        cls.bonus_expense = cls.env["account.account"].create(
+            {"name": "Store credit bonus", "code": "RMASC2", "account_type": "expense"}
+        )
+        cls.company.write(
+            {
+                "rma_ewallet_program_id": cls.ewallet.id,
+                "rma_store_credit_account_id": cls.liability.id,
+                "rma_store_credit_bonus_account_id": cls.bonus_expense.id,
+            }
+        )
+        cls.policy.store_credit_bonus = bonus
+
     def _return(self, order, quantities, refund_method=None):
         """An agent creates and submits the return (approved by the policy);
         the goods arrive: the credit note is posted on receipt."""

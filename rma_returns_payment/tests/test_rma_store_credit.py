@@ -12,39 +12,7 @@ class TestRmaStoreCredit(RmaPaymentCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ewallet = cls.env["loyalty.program"].create(
-            {
-                "name": "Shop eWallet",
-                "program_type": "ewallet",
-                "trigger": "auto",
-                "applies_on": "future",
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount_mode": "per_point",
-                            "discount": 1,
-                            "discount_applicability": "order",
-                            "required_points": 1,
-                        }
-                    )
-                ],
-            }
-        )
-        cls.liability = cls.env["account.account"].create(
-            {"name": "Store credit owed", "code": "RMASC1", "account_type": "liability_current"}
-        )
-        cls.bonus_expense = cls.env["account.account"].create(
-            {"name": "Store credit bonus", "code": "RMASC2", "account_type": "expense"}
-        )
-        cls.company.write(
-            {
-                "rma_ewallet_program_id": cls.ewallet.id,
-                "rma_store_credit_account_id": cls.liability.id,
-                "rma_store_credit_bonus_account_id": cls.bonus_expense.id,
-            }
-        )
-        cls.policy.store_credit_bonus = 10.0
+        cls._set_up_store_credit(bonus=10.0)
 
     def test_store_credit_with_bonus(self):
         order = self._create_order([(self.product_a, 2.0)])
