@@ -1,10 +1,13 @@
 """Fail when the committed translation template misses or keeps strings.
 
-Usage: check_pot.py COMMITTED.pot FRESH.pot — compares the msgid sets; refresh
-the template with the export command printed on failure.
+Usage: check_pot.py COMMITTED.pot FRESH.pot [TRANSLATION.po ...] — compares
+the msgid sets (refresh the template with the command printed on failure), then
+checks that each translation translates every string of the template, none fuzzy.
 """
 
 import sys
+
+import polib
 
 
 def msgids(path):
@@ -41,6 +44,21 @@ def main():
         print(f"Refresh it: cp {fresh} {committed}")
         sys.exit(1)
     print(f"{committed}: {len(new)} strings, current.")
+    failed = False
+    for path in sys.argv[3:]:
+        po = polib.pofile(path)
+        done = {e.msgid for e in po.translated_entries() if "fuzzy" not in e.flags}
+        left = sorted(new - done)
+        if left:
+            failed = True
+            print(f"{path}: {len(left)} of {len(new)} strings not translated (or fuzzy):")
+            for text in left[:10]:
+                print(f"  ? {text[:90]}")
+        else:
+            print(f"{path}: {len(new)} of {len(new)} strings translated.")
+    if failed:
+        print("Refresh with RMA_DEV_DB=<db> bash tools/i18n_update.sh, then translate.")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -28,11 +28,13 @@ info "Fresh database '$DB' with $INSTALL installed"
 dropdb --if-exists "$DB" >/dev/null
 odoo_once -c "$CONF" -d "$DB" -i "$INSTALL"
 
-info "Translations: i18n/rma_returns.pot is current"
-POT_NOW="$ROOT/.odoo/rma_returns.pot"
-"${ODOO_BIN[@]}" -c "$CONF" -d "$DB" --i18n-export="$POT_NOW" --modules=rma_returns \
-    --stop-after-init --log-level=warn 2>&1 | grep -v "Running as user 'root'" || true
-"$PYTHON" "$ROOT/tools/check_pot.py" "$ROOT/rma_returns/i18n/rma_returns.pot" "$POT_NOW"
+info "Translations: each addon's i18n/<addon>.pot is current and zh_CN translates all of it"
+PYTHONPATH="$ODOO_DIR${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" "$ROOT/tools/export_pots.py" \
+    "$CONF" "$DB" "$ROOT/.odoo" ${ADDONS//,/ } || die "the translation templates could not be exported."
+for addon in ${ADDONS//,/ }; do
+    "$PYTHON" "$ROOT/tools/check_pot.py" "$ROOT/$addon/i18n/$addon.pot" "$ROOT/.odoo/$addon.pot" \
+        "$ROOT/$addon/i18n/"*.po
+done
 
 info "Test suite (pytest-odoo)"
 export ODOO_RC="$CONF"

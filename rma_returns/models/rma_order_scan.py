@@ -75,11 +75,12 @@ class RmaOrder(models.Model):
             if float_compare(qty, 0.0, precision_rounding=rounding) < 0 or (
                 float_compare(qty, move.product_uom_qty, precision_rounding=rounding) > 0
             ):
+                expected = "%g" % move.product_uom_qty
                 raise UserError(
                     self.env._(
                         "Received quantity of %(product)s: between 0 and %(qty)s.",
                         product=move.product_id.display_name,
-                        qty=f"{move.product_uom_qty:g}",
+                        qty=expected,
                     )
                 )
             if move.product_id.tracking != "none" and move.move_line_ids:

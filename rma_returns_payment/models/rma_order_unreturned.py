@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
 
 
 class RmaOrder(models.Model):
@@ -109,6 +109,7 @@ class RmaOrder(models.Model):
             )
             invoice.action_post()
             rma.sudo().rma_unreturned_invoice_id = invoice
+            amount = formatLang(self.env, invoice.amount_total, currency_obj=invoice.currency_id)
             rma.message_post(
                 body=self.env._(
                     "The goods of your return %(name)s have not reached us %(days)s days "
@@ -117,7 +118,7 @@ class RmaOrder(models.Model):
                     name=rma.name,
                     days=rma.policy_id.unreturned_invoice_days,
                     invoice=invoice.name,
-                    amount=f"{invoice.amount_total:.2f} {invoice.currency_id.name}",
+                    amount=amount,
                 ),
                 partner_ids=rma.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
