@@ -75,7 +75,7 @@ class RmaOrder(models.Model):
             if float_compare(qty, 0.0, precision_rounding=rounding) < 0 or (
                 float_compare(qty, move.product_uom_qty, precision_rounding=rounding) > 0
             ):
-                expected = "%g" % move.product_uom_qty
+                expected = f"{move.product_uom_qty:g}"
                 raise UserError(
                     self.env._(
                         "Received quantity of %(product)s: between 0 and %(qty)s.",
