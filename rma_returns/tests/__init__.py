@@ -34,3 +34,4 @@ from . import test_rma_access_matrix
 from . import test_rma_backoffice
 from . import test_rma_backoffice_tours
 from . import test_portal_customer
+from . import test_rma_analytics_service
