@@ -35,3 +35,4 @@ from . import test_rma_backoffice
 from . import test_rma_backoffice_tours
 from . import test_portal_customer
 from . import test_rma_analytics_service
+from . import test_rma_analytics_cost
