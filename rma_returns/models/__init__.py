@@ -57,3 +57,4 @@ from . import rma_order_mail_decision
 from . import rma_order_overdue
 from . import rma_report_sla
 from . import sale_order_line_risk
+from . import rma_dashboard

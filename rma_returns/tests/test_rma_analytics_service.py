@@ -172,3 +172,74 @@ class TestRmaServiceLevels(RmaFlowCommon):
             returns.search([("id", "in", mine.ids), ("is_overdue", "=", True)]), late_review
         )
         self.assertEqual(mine.with_user(self.agent).filtered("is_overdue"), late_review)
+
+    def test_overview_counts_and_lists_as_a_manager(self):
+        Overview = self.env["rma.dashboard"].with_user(self.manager)
+
+        def card():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            return Overview.search([("company_id", "=", self.company.id)])
+
+        fields_read = [
+            "count_to_review",
+            "count_awaiting_goods",
+            "count_to_inspect",
+            "count_to_refund",
+            "count_overdue",
+            "refunded_this_month",
+        ]
+        before = card().read(fields_read)[0]
+        self.policy.auto_approve = False
+        order = self._create_order([(self.product_a, 4.0)])
+        to_review = self._create_rma(order, {self.product_a: 1.0})
+        to_review.with_user(self.agent).action_submit()
+        late_goods = self._approve(self._create_rma(order, {self.product_a: 1.0}))
+        late_goods.sudo().date_approved -= timedelta(days=20)
+        self.policy.refund_timing = "inspection"
+        to_inspect = self._approve(self._create_rma(order, {self.product_a: 1.0}))
+        self._validate(self._receipt(to_inspect))
+        self.policy.refund_timing = "receipt"
+        refunded = self._approve(self._create_rma(order, {self.product_a: 1.0}))
+        self._validate(self._receipt(refunded))
+        credit = refunded.sudo().credit_note_ids
+        self.assertEqual(refunded.state, "done")
+
+        overview = card()
+        after = overview.read(fields_read)[0]
+        delta = {name: after[name] - before[name] for name in fields_read}
+        self.assertEqual(
+            delta,
+            {
+                "count_to_review": 1,
+                "count_awaiting_goods": 1,
+                "count_to_inspect": 1,
+                "count_to_refund": 0,
+                "count_overdue": 1,  # approved 20 days ago, 14 allowed
+                "refunded_this_month": credit.amount_untaxed,
+            },
+        )
+        # each figure opens the returns behind it
+        for method, rma in (
+            ("action_open_to_review", to_review),
+            ("action_open_awaiting_goods", late_goods),
+            ("action_open_to_inspect", to_inspect),
+            ("action_open_overdue", late_goods),
+        ):
+            action = getattr(overview, method)()
+            listed = self.env["rma.order"].with_user(self.manager).search(action["domain"])
+            self.assertIn(rma, listed, method)
+            self.assertNotIn(refunded, listed, method)
+        self.assertIn(self.product_a.product_tmpl_id.display_name, overview.top_html)
+
+        template = self.product_b.product_tmpl_id.sudo()
+        template.write(
+            {
+                "rma_high_return_rate": True,
+                "rma_return_rate": 100.0,
+                "rma_return_insight": "Sizing seems off: add a size note.",
+            }
+        )
+        self.assertIn("Sizing seems off", card().flagged_html)
+        # agents do not open the overview
+        self.assertFalse(self.env["rma.dashboard"].with_user(self.agent).has_access("read"))
