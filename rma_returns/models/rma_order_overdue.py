@@ -57,6 +57,8 @@ class RmaOrder(models.Model):
 
     _inherit = "rma.order"
 
+    # periods of rates, service levels and the overview filter on it (see bench/)
+    date_submitted = fields.Datetime(index=True)
     is_overdue = fields.Boolean(
         string="Overdue",
         compute="_compute_is_overdue",
