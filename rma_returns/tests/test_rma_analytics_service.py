@@ -132,6 +132,21 @@ class TestRmaServiceLevels(RmaFlowCommon):
         self.assertIn(rma_a, seen_by_a)
         self.assertNotIn(rma_b, seen_by_a)
 
+        # the overview: one card, its company's figures
+        manager_b = new_test_user(
+            self.env,
+            login="rma_sla_manager_b",
+            groups="base.group_user,rma_returns.group_rma_manager",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        card_b = self.env["rma.dashboard"].with_user(manager_b).search([])
+        self.assertEqual(card_b.company_id, company_b)
+        self.assertEqual(rma_b.state, "approved", "auto-approved by B's default policy")
+        self.assertEqual((card_b.count_to_review, card_b.count_awaiting_goods), (0, 1))
+        cards = self.env["rma.dashboard"].with_user(self.manager).search([])
+        self.assertNotIn(company_b, cards.company_id)
+
     def test_overdue_filter_counts_days_in_the_current_state(self):
         self.policy.auto_approve = False  # submitted returns wait for a review
         order = self._create_order([(self.product_a, 5.0)])
