@@ -37,3 +37,4 @@ from . import test_portal_customer
 from . import test_rma_analytics_service
 from . import test_rma_analytics_cost
 from . import test_rma_analytics_risk
+from . import test_rma_analytics_tour
