@@ -114,7 +114,9 @@ class RmaDashboard(models.Model):
                 (last, this, "rate_last_month"),
                 (this, following, "rate_this_month"),
             ):
-                per_categ = rates._rma_rates("category", start, end, company=company)
+                per_categ = rates._rma_rates(
+                    "category", start, end, company=company, company_ids=company.ids
+                )
                 returned = sum(values["returned_qty"] for values in per_categ.values())
                 shipped = sum(values["delivered_qty"] for values in per_categ.values())
                 card[rate_field] = 100.0 * returned / shipped if shipped > 0 else 0.0

@@ -144,6 +144,7 @@ class TestRmaServiceLevels(RmaFlowCommon):
         self.assertEqual(card_b.company_id, company_b)
         self.assertEqual(rma_b.state, "approved", "auto-approved by B's default policy")
         self.assertEqual((card_b.count_to_review, card_b.count_awaiting_goods), (0, 1))
+        self.assertEqual(card_b.rate_this_month, 100.0, "its 1 lamp shipped came back")
         cards = self.env["rma.dashboard"].with_user(self.manager).search([])
         self.assertNotIn(company_b, cards.company_id)
 
