@@ -1,7 +1,7 @@
 # The two commands of the README, and what integrators run. All stop with a
 # clear message when Odoo 18 is not importable (set ODOO_PATH=/path/to/odoo-18.0
 # to use a source checkout).
-.PHONY: demo test test-odoo lint wheel bench screenshots help
+.PHONY: demo test test-odoo lint wheel bench bench-analytics screenshots help
 
 help:
 	@echo "make demo       # Odoo 18 + rma_returns + demo data on http://127.0.0.1:8069"
@@ -31,3 +31,6 @@ bench:
 
 screenshots:
 	@bash tools/screenshots.sh
+
+bench-analytics:
+	@bash bench/run.sh --analytics

@@ -4,10 +4,28 @@
 source "$(dirname "$0")/../tools/common.sh"
 
 ORDERS=${BENCH_ORDERS:-20}
+ANALYTICS=""
+[ "${1:-}" = "--analytics" ] && ANALYTICS=1
 OCA_DIR="$ROOT/bench/.oca"
 check_odoo
 install_requirements "$ROOT/requirements.txt"
 setup_postgres
+
+# `bench/run.sh --analytics` (`make bench-analytics`): the return analytics on
+# 100,000 returned lines, in a throwaway database (written, timed, rolled back).
+if [ -n "$ANALYTICS" ]; then
+    db=rma_bench_analytics conf="$ROOT/.odoo/bench-analytics.conf"
+    write_config "$conf"
+    if ! psql -X -q -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
+        info "Database $db with rma_returns (no demo data)"
+        odoo_once -c "$conf" -d "$db" -i rma_returns --without-demo=all
+    else
+        odoo_once -c "$conf" -d "$db" -u rma_returns
+    fi
+    "$PYTHON" "$ROOT/bench/bench_analytics.py" --config "$conf" --database "$db" \
+        --lines "${BENCH_LINES:-100000}"
+    exit 0
+fi
 
 # OCA rma 18.0 from PyPI, pinned to releases that run on this Odoo 18.0 tree.
 if [ ! -d "$OCA_DIR/odoo/addons/rma_sale" ]; then

@@ -49,6 +49,8 @@
         "security/rma_report_security.xml",
         "data/rma_analytics_cron.xml",
         "views/res_config_settings_rma_rate_views.xml",
+        "views/rma_report_sla_views.xml",
+        "views/rma_dashboard_views.xml",
         "views/rma_backoffice_views.xml",
     ],
     "demo": ["demo/rma_demo.xml"],

@@ -55,3 +55,7 @@ from . import account_move_backoffice
 from . import stock_picking_scan
 from . import rma_order_scan
 from . import rma_order_mail_decision
+from . import rma_order_overdue
+from . import rma_report_sla
+from . import sale_order_line_risk
+from . import rma_dashboard

@@ -2,6 +2,11 @@ from collections import defaultdict
 
 from odoo import fields, models
 
+# A lot "concentrates" a product's defects with at least this many defective
+# units received back, and this share of all of them: 2 of 3 is a pattern, 1 of 1 is not.
+LOT_CLUSTER_MIN_QTY = 2.0
+LOT_CLUSTER_SHARE = 0.5
+
 
 class ProductTemplate(models.Model):
     """Why a product comes back: its reason mix against its category's."""
@@ -118,12 +123,65 @@ class ProductTemplate(models.Model):
             )
         code = (mix["reason"].code or "").upper() if mix["reason"] else ""
         suggestion = self._rma_suggestions().get(code)
+        cluster = mix.get("lot")
+        if cluster:
+            lot_text = self.env._(
+                "Defects cluster on lot %(lot)s: %(qty)s of the %(total)s defective units "
+                "received came from it (%(share)s%%). Check this batch with the supplier.",
+                lot=cluster["lot"].name,
+                qty=round(cluster["qty"], 2),
+                total=round(cluster["total"], 2),
+                share=round(100 * cluster["qty"] / cluster["total"]),
+            )
+            suggestion = (
+                lot_text if code == "DEFECTIVE" or not suggestion else (f"{suggestion}\n{lot_text}")
+            )
         return f"{head}\n{suggestion}" if suggestion else head
+
+    def _rma_defect_lots(self, date_from=None):
+        """The lot that concentrates each template's defective returns: at least
+        ``LOT_CLUSTER_MIN_QTY`` units and ``LOT_CLUSTER_SHARE`` of the defective
+        units received back (by lot, from the receipts' move lines).
+
+        One grouped read for the batch.
+
+        :return: {template id: {"lot", "qty", "total"}}
+        """
+        domain = [
+            ("state", "=", "done"),
+            ("location_id.usage", "=", "customer"),
+            ("move_id.rma_line_id.rma_product_tmpl_id", "in", self.ids),
+            ("move_id.rma_line_id.reason_id.code", "=ilike", "defective"),
+        ]
+        if date_from:
+            domain.append(("move_id.rma_line_id.rma_id.date_submitted", ">=", date_from))
+        groups = (
+            self.env["stock.move.line"]
+            .sudo()
+            ._read_group(domain, ["product_id", "lot_id"], ["quantity_product_uom:sum"])
+        )
+        per_lot, totals = defaultdict(dict), defaultdict(float)
+        for product, lot, qty in groups:
+            template = product.product_tmpl_id.id
+            totals[template] += qty
+            if lot:
+                per_lot[template][lot] = per_lot[template].get(lot, 0.0) + qty
+        result = {}
+        for template, lots in per_lot.items():
+            lot = max(lots, key=lambda lt: (lots[lt], -lt.id))
+            qty, total = lots[lot], totals[template]
+            if qty >= LOT_CLUSTER_MIN_QTY and qty >= LOT_CLUSTER_SHARE * total:
+                result[template] = {"lot": lot, "qty": qty, "total": total}
+        return result
 
     def _rma_write_insights(self, date_from=None):
         """Store the insight of flagged templates, clear the others'."""
         flagged = self.filtered("rma_high_return_rate")
         mixes = flagged._rma_reason_mix(date_from)
+        lots = flagged._rma_defect_lots(date_from)
+        for template_id, cluster in lots.items():
+            if template_id in mixes:
+                mixes[template_id]["lot"] = cluster
         (self - flagged).filtered("rma_return_insight").rma_return_insight = False
         for template in flagged:
             mix = mixes.get(template.id)

@@ -59,7 +59,20 @@ class RmaReport(models.Model):
         readonly=True,
         help="Restocking and return shipping fees of the return, shared among its lines by value.",
     )
+    amount_shipping_fee = fields.Monetary(
+        string="Return Shipping",
+        readonly=True,
+        help="Return shipping fee kept from the refund, shared among the return's lines by value.",
+    )
     amount_cost = fields.Monetary(string="Cost of Goods", readonly=True)
+    amount_restocked = fields.Monetary(
+        string="Restocked Value",
+        readonly=True,
+        help="Cost of the goods put back in stock (restock disposition).",
+    )
+    amount_scrapped = fields.Monetary(
+        string="Scrapped Value", readonly=True, help="Cost of the goods scrapped."
+    )
     days_to_approve = fields.Float(
         string="Days to Approval", aggregator="avg", readonly=True, digits=(16, 1)
     )
@@ -112,16 +125,14 @@ class RmaReport(models.Model):
                 l.qty_refunded AS qty_refunded,
                 l.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount_returned,
                 COALESCE(refund.amount, 0.0) AS amount_refunded,
-                CASE WHEN COALESCE(r.amount_total, 0) = 0 THEN 0.0
-                     ELSE (COALESCE(r.restocking_fee, 0) + COALESCE(r.shipping_fee, 0))
-                          * l.price_total / r.amount_total
-                          / COALESCE(NULLIF(so.currency_rate, 0), 1.0)
-                END AS amount_fees,
-                COALESCE(
-                    valuation.value,
-                    COALESCE((pp.standard_price ->> r.company_id::text)::numeric, 0.0)
-                    * COALESCE(NULLIF(l.qty_received, 0), l.product_uom_qty)
-                ) AS amount_cost,
+                (COALESCE(r.restocking_fee, 0) + COALESCE(r.shipping_fee, 0)) * share.fee
+                    AS amount_fees,
+                COALESCE(r.shipping_fee, 0) * share.fee AS amount_shipping_fee,
+                cost.value AS amount_cost,
+                CASE WHEN l.disposition = 'restock' THEN cost.value ELSE 0.0 END
+                    AS amount_restocked,
+                CASE WHEN l.disposition = 'scrap' THEN cost.value ELSE 0.0 END
+                    AS amount_scrapped,
                 EXTRACT(EPOCH FROM r.date_approved - r.date_submitted) / %(days)s
                     AS days_to_approve,
                 EXTRACT(EPOCH FROM r.date_received - r.date_submitted) / %(days)s
@@ -153,6 +164,19 @@ class RmaReport(models.Model):
                  WHERE sm.rma_line_id IS NOT NULL AND src.usage = 'customer'
               GROUP BY sm.rma_line_id
             ) valuation ON valuation.rma_line_id = l.id
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN COALESCE(r.amount_total, 0) = 0 THEN 0.0
+                            ELSE l.price_total / r.amount_total
+                                 / COALESCE(NULLIF(so.currency_rate, 0), 1.0)
+                       END AS fee
+            ) share
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(
+                    valuation.value,
+                    COALESCE((pp.standard_price ->> r.company_id::text)::numeric, 0.0)
+                    * COALESCE(NULLIF(l.qty_received, 0), l.product_uom_qty)
+                ) AS value
+            ) cost
             """,
             days=days,
         )

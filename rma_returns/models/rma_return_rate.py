@@ -42,7 +42,9 @@ class RmaReturnRate(models.AbstractModel):
     _description = "Return Rates"
 
     @api.model
-    def _rma_rates(self, dimension, date_from, date_to=None, keys=None, company=None):
+    def _rma_rates(
+        self, dimension, date_from, date_to=None, keys=None, company=None, company_ids=None
+    ):
         """Return rates per ``dimension`` for the period [date_from, date_to).
 
         Two grouped reads (returns, deliveries) for the whole batch, whatever
@@ -54,13 +56,15 @@ class RmaReturnRate(models.AbstractModel):
         :param date_to: end of the period (datetime, excluded), or None
         :param keys: ids of the records of the dimension to compute, or None for all
         :param company: currency of the values (default: the current company)
+        :param company_ids: only the documents of these companies (default: all)
         :return: {record id: {"returned_qty", "returned_value", "delivered_qty",
             "delivered_value", "rate_qty", "rate_value" (percents)}}
         """
         rma_field, sale_field = RATE_DIMENSIONS[dimension]
         company = company or self.env.company
-        returned = self._rma_returned_totals(rma_field, date_from, date_to, keys, company)
-        delivered = self._rma_delivered_totals(sale_field, date_from, date_to, keys, company)
+        scope = [("company_id", "in", list(company_ids))] if company_ids is not None else []
+        returned = self._rma_returned_totals(rma_field, date_from, date_to, keys, company, scope)
+        delivered = self._rma_delivered_totals(sale_field, date_from, date_to, keys, company, scope)
         result = {}
         for key in set(returned) | set(delivered):
             ret_qty, ret_value = returned.get(key, (0.0, 0.0))
@@ -86,8 +90,8 @@ class RmaReturnRate(models.AbstractModel):
         return domain
 
     @api.model
-    def _rma_returned_totals(self, field, date_from, date_to, keys, company):
-        domain = self._rma_returned_domain(date_from, date_to)
+    def _rma_returned_totals(self, field, date_from, date_to, keys, company, scope=()):
+        domain = [*self._rma_returned_domain(date_from, date_to), *scope]
         if keys is not None:
             domain.append((field, "in", list(keys)))
         groups = (
@@ -98,8 +102,8 @@ class RmaReturnRate(models.AbstractModel):
         return self._rma_sum_converted(groups, company)
 
     @api.model
-    def _rma_delivered_totals(self, field, date_from, date_to, keys, company):
-        domain = [("state", "=", "sale"), ("rma_qty_shipped", "!=", 0.0)]
+    def _rma_delivered_totals(self, field, date_from, date_to, keys, company, scope=()):
+        domain = [("state", "=", "sale"), ("rma_qty_shipped", "!=", 0.0), *scope]
         if date_from:
             domain.append(("order_id.date_order", ">=", date_from))
         if date_to:

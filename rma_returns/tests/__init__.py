@@ -36,3 +36,7 @@ from . import test_rma_backoffice_tours
 from . import test_portal_customer
 from . import test_rma_scan_station
 from . import test_rma_approve_decision
+from . import test_rma_analytics_service
+from . import test_rma_analytics_cost
+from . import test_rma_analytics_risk
+from . import test_rma_analytics_tour

@@ -15,6 +15,9 @@ REASONS = "rma_returns.rma_reason_menu"
 REPORTING = "rma_returns.rma_menu_reporting"
 REPORT = "rma_returns.rma_report_menu"
 REPORT_TIME = "rma_returns.rma_report_menu_time"
+REPORT_SLA = "rma_returns.rma_report_sla_menu"
+REPORT_COST = "rma_returns.rma_report_cost_menu"
+OVERVIEW = "rma_returns.rma_dashboard_menu"
 
 
 @tagged("post_install", "-at_install")
@@ -102,8 +105,13 @@ class TestRmaMenus(RmaCommon):
         rma = self._create_rma(self.order, {self.product_a: 1.0})
         self._assert_app(self.agent, [RETURNS, PRODUCTS, SCAN, REPORTING])
         menus = self._menus(self.agent)
-        self.assertEqual(self._children(menus, REPORTING), [REPORT, REPORT_TIME])
+        self.assertEqual(
+            self._children(menus, REPORTING), [REPORT, REPORT_TIME, REPORT_SLA, REPORT_COST]
+        )
         self.assertIn(rma.line_ids.id, self._open(self.agent, self.env.ref(REPORT)))
+        self.assertIn(rma.line_ids.id, self._open(self.agent, self.env.ref(REPORT_COST)))
+        rma.with_user(self.agent).action_submit()
+        self.assertIn(rma.id, self._open(self.agent, self.env.ref(REPORT_SLA)))
         self.assertIn(rma.id, self._open(self.agent, self.env.ref(RETURNS)))
         self.assertLessEqual(set(rma.line_ids.ids), self._open(self.agent, self.env.ref(PRODUCTS)))
         # agents have no Inventory rights: no Inventory > Operations > Customer Returns
@@ -112,13 +120,19 @@ class TestRmaMenus(RmaCommon):
     def test_manager_configures_policies_and_reasons(self):
         self._create_rma(self.order, {self.product_a: 1.0})
         menus = self._assert_app(
-            self.manager, [RETURNS, PRODUCTS, SCAN, REPORTING, CONFIG], [POLICIES, REASONS]
+            self.manager,
+            [OVERVIEW, RETURNS, PRODUCTS, SCAN, REPORTING, CONFIG],
+            [POLICIES, REASONS],
         )
         self.assertNotIn(SETTINGS, menus, "the settings are for administrators only")
+        overview = self._open(self.manager, self.env.ref(OVERVIEW))
+        self.assertEqual(overview, {self.env.company.id}, "one card, the manager's company")
 
     def test_admin_manager_opens_the_settings(self):
         self._assert_app(
-            self.admin, [RETURNS, PRODUCTS, SCAN, REPORTING, CONFIG], [SETTINGS, POLICIES, REASONS]
+            self.admin,
+            [OVERVIEW, RETURNS, PRODUCTS, SCAN, REPORTING, CONFIG],
+            [SETTINGS, POLICIES, REASONS],
         )
 
     def test_warehouse_clerk_sees_returns_and_scans(self):
