@@ -42,6 +42,8 @@
         "views/res_config_settings_views.xml",
         "wizards/rma_scan_wizard_views.xml",
         "views/portal_templates.xml",
+        "views/portal_return_form_templates.xml",
+        "views/portal_guest_templates.xml",
         "views/rma_policy_views.xml",
         "views/rma_order_policy_views.xml",
         "views/rma_order_routing_views.xml",
