@@ -8,7 +8,7 @@ help:
 	@echo "make test       # checks + wheel + fresh database + the whole suite (pytest-odoo)"
 	@echo "make test-odoo  # the whole suite under Odoo's own runner, as OCA's CI runs it"
 	@echo "make lint       # every pre-commit hook, pylint's optional checks included"
-	@echo "make wheel      # dist/odoo_addon_rma_returns-<version>-py3-none-any.whl, checked"
+	@echo "make wheel      # dist/odoo_addon_<addon>-<version>-py3-none-any.whl for each addon, checked"
 
 demo:
 	@bash tools/demo.sh
