@@ -54,3 +54,4 @@ from . import rma_order_dashboard
 from . import account_move_backoffice
 from . import stock_picking_scan
 from . import rma_order_mail_decision
+from . import rma_order_api
