@@ -10,9 +10,9 @@ from .common import RmaCommon
 
 
 def web_shop_return(url, db, login, api_key, order_name, product_code, qty):
-    """README.md, "External API": a web shop creates and submits a return for
-    one of its orders over XML-RPC, then reads where it stands. Keep the two
-    the same."""
+    """A returns agent's API key driving the back office's own methods over
+    XML-RPC (README.md, "External API", last paragraph): create, submit, read.
+    A web shop uses the Returns API group instead (web_shop_api below)."""
     common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
     uid = common.authenticate(db, login, api_key, {})
     models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
