@@ -2,7 +2,7 @@
     "name": "RMA Returns",
     "summary": "E-commerce returns: policy decisions, reverse moves to the nearest "
     "warehouse, credit notes, replacements, portal and QR return slips",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "rma_returns developers",

@@ -7,7 +7,8 @@
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "rma_returns developers",
-    "website": "https://example.com/rma_returns",
+    "website": "https://github.com/rma-returns/rma_returns",
+    "maintainers": ["rma-returns"],
     "depends": ["rma_returns_delivery"],
     "data": [
         "security/ir.model.access.csv",

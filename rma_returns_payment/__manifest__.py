@@ -6,7 +6,8 @@
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "rma_returns developers",
-    "website": "https://example.com/rma_returns",
+    "website": "https://github.com/rma-returns/rma_returns",
+    "maintainers": ["rma-returns"],
     "depends": ["rma_returns", "account_payment", "loyalty"],
     "data": [
         "data/rma_cron.xml",

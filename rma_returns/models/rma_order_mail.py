@@ -3,6 +3,7 @@ import base64
 from odoo import fields, models
 from odoo.tools import format_amount, groupby
 
+from .rma_order import EVENT_DATES
 from .rma_order_notification import NOTIFICATIONS
 
 # events that answer a submission
@@ -28,11 +29,16 @@ class RmaOrder(models.Model):
     def _rma_notify(self, event):
         """Queue the customer e-mail about ``event`` (once per return and event,
         when the company's setting for it is on); a cron sends it shortly, so
-        that no step waits for the rendering of an e-mail and its PDF."""
+        that no step waits for the rendering of an e-mail and its PDF. Events
+        that are no state (refunded, replacement shipped) also stamp their
+        milestone date (EVENT_DATES), which webhook rules watch."""
         if event == "draft":
             # a reopened return goes through the flow, and its e-mails, again
             self.sudo().filtered("rma_notified_events").rma_notified_events = False
             return
+        if event in EVENT_DATES and self:
+            # the event's milestone (watched by webhook rules), each time
+            self.sudo().write({EVENT_DATES[event]: fields.Datetime.now()})
         self._rma_queue_notification(event)
 
     def _rma_queue_notification(self, event):

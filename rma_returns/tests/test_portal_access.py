@@ -71,6 +71,35 @@ class TestRmaPortalAccess(RmaPortalCommon):
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["rma_count"]})
         self.assertEqual(counters["rma_count"], 1)
 
+    def test_agent_draft_is_not_readable_over_json_rpc(self):
+        """The record rules, not only the pages, keep an agent's draft from
+        its customer: search_read over JSON-RPC as the portal user."""
+        draft = self._create_rma(self.order_a, {self.product_b: 1.0})
+        self.assertEqual(draft.state, "draft")
+        self.env.flush_all()
+        self._login(self.portal_a)
+
+        def search_read(model, domain, fields):
+            return self.make_jsonrpc_request(
+                f"/web/dataset/call_kw/{model}/search_read",
+                {
+                    "model": model,
+                    "method": "search_read",
+                    "args": [domain],
+                    "kwargs": {"fields": fields},
+                },
+            )
+
+        returns = search_read("rma.order", [], ["name", "state"])
+        self.assertEqual([r["name"] for r in returns], [self.rma_a.name])
+        lines = search_read("rma.order.line", [], ["rma_id", "product_id"])
+        self.assertEqual({line["rma_id"][0] for line in lines}, {self.rma_a.id})
+        # submitted, the return is the customer's
+        draft.with_user(self.agent).action_submit()
+        self.env.flush_all()
+        returns = search_read("rma.order", [], ["name"])
+        self.assertEqual({r["name"] for r in returns}, {self.rma_a.name, draft.name})
+
     def test_slip_pdf_for_approved_returns_only(self):
         self.assertTrue(self.env.ref("rma_returns.action_report_rma_slip"))
         self.assertEqual(self.rma_a.state, "approved")

@@ -87,6 +87,14 @@ MATRIX = [
     ("warehouse_setup_returns", "draft", NO, NO, NO, NO, NO, NO, NO, NO),
     # the policies are the manager's
     ("policy_write", "draft", NO, NO, NO, NO, NO, NO, NO, OK),
+    # --- the web shop's API (the Returns API group, implied by agents): agent
+    # B finds no order of the customer in its company (a UserError) and
+    # cannot read A's return
+    ("rma_api_returnable_lines", "draft", NO, NO, NO, NO, NO, OK, OK, OK),
+    ("rma_api_preview", "draft", NO, NO, NO, NO, NO, OK, STATE, OK),
+    ("rma_api_submit", "draft", NO, NO, NO, NO, NO, OK, STATE, OK),
+    ("rma_api_slip", "approved", NO, NO, NO, NO, NO, OK, NO, OK),
+    ("rma_api_status", "approved", NO, NO, NO, NO, NO, OK, NO, OK),
 ]
 
 
@@ -149,6 +157,17 @@ CALLS.update(
             rma.env
         ).action_rma_setup_returns(),
         "policy_write": lambda test, rma: test.policy.with_env(rma.env).write({"return_days": 60}),
+        "rma_api_returnable_lines": lambda test, rma: rma.rma_api_returnable_lines(
+            test.partner_a.email
+        ),
+        "rma_api_preview": lambda test, rma: rma.rma_api_preview(
+            test.partner_a.email, test.order_a.name, test._api_lines()
+        ),
+        "rma_api_submit": lambda test, rma: rma.rma_api_submit(
+            test.partner_a.email, test.order_a.name, test._api_lines()
+        ),
+        "rma_api_slip": lambda test, rma: rma.rma_api_slip(rma.id),
+        "rma_api_status": lambda test, rma: rma.rma_api_status(rma.ids),
     }
 )
 
@@ -168,6 +187,7 @@ COVERED = {
     ("res.partner", "action_view_rmas"): "partner_view_rmas",
     ("res.partner", "action_view_rma_report"): "partner_view_rma_report",
     ("stock.warehouse", "action_rma_setup_returns"): "warehouse_setup_returns",
+    **{("rma.order", name): name for name in CALLS if name.startswith("rma_api_")},
 }
 # create, write and unlink: the write_*, line_* and unlink rows
 CRUD = {"create", "write", "unlink"}
@@ -233,6 +253,9 @@ class TestRmaAccessMatrix(RmaFlowCommon):
         self.assertEqual([rma.state for rma in returns.values()], list(returns))
         self.returns = returns
         self._flush_tracking()
+
+    def _api_lines(self):
+        return [{"sale_line_id": self.fleece_line.id, "qty": 1.0, "reason": self.reason.code}]
 
     def _cell(self, user, call, rma):
         """OK, NO or STATE: what ``call`` does for ``user`` on ``rma``; always

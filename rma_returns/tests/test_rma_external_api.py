@@ -1,17 +1,18 @@
+import base64
 import json
 import xmlrpc.client
 from datetime import timedelta
 
-from odoo import fields
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo import Command, fields
+from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 
 from .common import RmaCommon
 
 
 def web_shop_return(url, db, login, api_key, order_name, product_code, qty):
-    """README.md, "External API": a web shop creates and submits a return for
-    one of its orders over XML-RPC, then reads where it stands. Keep the two
-    the same."""
+    """A returns agent's API key driving the back office's own methods over
+    XML-RPC (README.md, "External API", last paragraph): create, submit, read.
+    A web shop uses the Returns API group instead (web_shop_api below)."""
     common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
     uid = common.authenticate(db, login, api_key, {})
     models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
@@ -130,3 +131,204 @@ class TestRmaExternalApi(RmaCommon, HttpCase):
             self._run_snippet("rma_agent", "not-the-key", 1.0)
         self.assertIn("Access Denied", cm.exception.faultString)
         self.assertFalse(self.order.rma_ids)
+
+
+def web_shop_api(url, db, login, api_key, customer_email, product_code, qty):
+    """README.md, "External API": the five calls of a web shop's returns page,
+    with the API key of a user of the Returns API group. Keep the two the
+    same."""
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    uid = common.authenticate(db, login, api_key, {})
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+
+    def call(method, *args):
+        return models.execute_kw(db, uid, api_key, "rma.order", method, list(args))
+
+    # 1. what the customer can return
+    returnable = call("rma_api_returnable_lines", customer_email)
+    line = next(line for line in returnable if line["default_code"] == product_code)
+    lines = [{"sale_line_id": line["sale_line_id"], "qty": qty, "reason": "WRONG_SIZE"}]
+    # 2. what the policy would decide
+    preview = call("rma_api_preview", customer_email, line["order"], lines)
+    # 3. the return, created and submitted
+    status = call("rma_api_submit", customer_email, line["order"], lines)
+    # 4. the slip the customer prints
+    slip = call("rma_api_slip", status["id"])
+    # 5. where it stands, later
+    [later] = call("rma_api_status", [status["id"]])
+    return returnable, preview, status, slip, later
+
+
+@tagged("post_install", "-at_install")
+class TestRmaReturnsApiUser(RmaCommon, HttpCase):
+    """The web shop's API-key user of the Returns API group: the five calls
+    over real HTTP, and nothing more."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product_a.default_code = "BOOT-42"
+        cls.order = cls._create_order([(cls.product_a, 3.0), (cls.product_b, 1.0)])
+        cls.shop = new_test_user(
+            cls.env,
+            login="web_shop",
+            groups="base.group_portal,rma_returns.group_rma_api",
+            name="Web shop",
+        )
+        cls.api_key = (
+            cls.env["res.users.apikeys"]
+            .with_user(cls.shop)
+            .sudo()
+            ._generate("rpc", "Web shop", fields.Datetime.now() + timedelta(hours=12))
+        )
+
+    def _models(self):
+        self.env.flush_all()  # the server reads what the test wrote
+        url = f"http://127.0.0.1:{self.http_port()}"
+        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+        def call(model, method, *args, **kwargs):
+            return models.execute_kw(
+                get_db_name(), self.shop.id, self.api_key, model, method, list(args), kwargs
+            )
+
+        return call
+
+    def assertRefused(self, call, *args, **kwargs):
+        with self.assertRaises(xmlrpc.client.Fault) as cm:
+            call(*args, **kwargs)
+        # Odoo's messages of an AccessError: ACL, record rule, the group checks
+        self.assertRegex(
+            cm.exception.faultString,
+            "doesn't have '\\w+' access|not allowed|Returns API group",
+        )
+
+    def test_web_shop_five_calls(self):
+        returnable, preview, status, slip, later = web_shop_api(
+            f"http://127.0.0.1:{self.http_port()}",
+            get_db_name(),
+            "web_shop",
+            self.api_key,
+            "RUTH@example.com",
+            "BOOT-42",
+            2.0,
+        )
+        self.env.invalidate_all()
+        self.assertEqual(
+            sorted((line["order"], line["product"], line["qty"]) for line in returnable),
+            sorted(
+                [
+                    (self.order.name, self.product_a.display_name, 3.0),
+                    (self.order.name, self.product_b.display_name, 1.0),
+                ]
+            ),
+        )
+        self.assertEqual(preview["decision"], "approve")
+        self.assertTrue(preview["explanation"])
+        rma = self.order.rma_ids
+        self.assertEqual(len(rma), 1, "the preview created nothing; the submit one return")
+        self.assertEqual(rma.create_uid, self.shop)
+        self.assertEqual(rma.partner_id, self.customer)
+        self.assertEqual(rma.state, "approved")
+        self.assertEqual(
+            [(line.product_id, line.product_uom_qty) for line in rma.line_ids],
+            [(self.product_a, 2.0)],
+        )
+        self.assertEqual(
+            (status["id"], status["name"], status["state"]), (rma.id, rma.name, "approved")
+        )
+        self.assertEqual(slip["name"], rma.name)
+        # Odoo's test runner renders reports as HTML (wkhtmltopdf would call
+        # back the test server, busy with this request): the slip's content
+        self.assertEqual(slip["format"], "html")
+        content = base64.b64decode(slip["content"]).decode()
+        self.assertIn(rma.name, content)
+        self.assertIn(self.order.name, content)
+        self.assertIn(self.product_a.display_name, content)
+        self.assertEqual(later["lines"][0]["qty"], 2.0)
+
+        # following over JSON-RPC (README.md's curl): it moves with the return
+        rma.with_user(self.agent).action_receive()
+        self.env.flush_all()
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    get_db_name(),
+                    self.shop.id,
+                    self.api_key,
+                    "rma.order",
+                    "rma_api_status",
+                    [[rma.id]],
+                ],
+            },
+        }
+        response = self.url_open(
+            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+        )
+        [followed] = response.json()["result"]
+        self.assertEqual((followed["name"], followed["state"]), (rma.name, rma.state))
+        self.assertIn(rma.state, ("received", "done"))
+        self.assertEqual(followed["lines"][0]["qty_received"], 2.0)
+
+    def test_web_shop_is_refused_everything_else(self):
+        call = self._models()
+        lines = [
+            {
+                "sale_line_id": self.order.order_line[0].id,
+                "qty": 1.0,
+                "reason": "WRONG_SIZE",
+            }
+        ]
+        status = call("rma.order", "rma_api_submit", "ruth@example.com", self.order.name, lines)
+        rma_id = status["id"]
+        agents = self._create_rma(self.order, {self.product_b: 1.0})
+        self.env.flush_all()
+
+        # the back office's steps and the shop's records
+        self.assertRefused(call, "rma.order", "action_approve", [agents.id])
+        self.assertRefused(call, "rma.order", "action_cancel", [rma_id])
+        self.assertRefused(call, "rma.order", "write", [rma_id], {"state": "done"})
+        self.assertRefused(call, "rma.order", "create", {"sale_order_id": self.order.id})
+        self.assertRefused(
+            call,
+            "account.move",
+            "create",
+            {"move_type": "out_refund", "partner_id": self.customer.id},
+        )
+        self.assertRefused(call, "account.move", "read", self.order.invoice_ids.ids, ["name"])
+        self.assertRefused(call, "sale.order", "read", [self.order.id], ["name"])
+        self.assertRefused(call, "res.partner", "read", [self.customer.id], ["email"])
+        self.assertEqual(call("res.partner", "search", [("id", "=", self.customer.id)]), [])
+        # returns it did not make: the agent's, another company's
+        self.assertEqual(
+            [r["id"] for r in call("rma.order", "search_read", [], fields=["name"])], [rma_id]
+        )
+        self.assertRefused(call, "rma.order", "rma_api_status", [agents.id])
+        other = self.env["res.company"].create({"name": "Other Shop Co"})
+        order_b = self._create_order([(self.product_a, 1.0)], company=other, invoice=False)
+        rma_b = (
+            self.env["rma.order"]
+            .with_user(self.shop)
+            .with_company(other)
+            .sudo()
+            .rma_api_submit(
+                "ruth@example.com",
+                order_b.name,
+                [{"sale_line_id": order_b.order_line.id, "qty": 1.0, "reason": "WRONG_SIZE"}],
+            )
+        )
+        self.env.flush_all()
+        self.assertRefused(call, "rma.order", "rma_api_status", [rma_b["id"]])
+        self.assertRefused(call, "rma.order", "rma_api_slip", rma_b["id"])
+        # another customer's order, and the agent-only key of someone else
+        with self.assertRaises(xmlrpc.client.Fault) as cm:
+            call("rma.order", "rma_api_submit", "mallory@example.com", self.order.name, lines)
+        self.assertIn("is not an order of this customer", cm.exception.faultString)
+        # a portal user outside the group gets none of the five
+        self.shop.groups_id = [Command.unlink(self.env.ref("rma_returns.group_rma_api").id)]
+        self.env.flush_all()
+        self.assertRefused(call, "rma.order", "rma_api_returnable_lines", "ruth@example.com")

@@ -685,10 +685,17 @@ class TestRmaPolicyConfiguration(RmaPolicyCommon):
         order = self._create_order([(self.product_a, 1.0)], partner=portal.partner_id)
         own = self._rma({self.product_a: 1.0}, order=order, reason=self.reasons["defective"])
         foreign = self._rma({self.product_a: 1.0})
+        # an agent's draft is the shop's (the portal's own preview runs as the
+        # system on a draft it rolls back)
+        with self.assertRaises(AccessError):
+            own.with_user(portal)._rma_evaluate()
+        self.env["ir.attachment"].create(
+            {"name": "photo.png", "raw": b"photo", "res_model": "rma.order", "res_id": own.id}
+        )
+        own.with_user(self.agent).action_submit()
         preview = own.with_user(portal)._rma_evaluate()[own.id]
-        self.assertEqual(preview["decision"], "review")
-        self.assertIn("needs a photo", preview["explanation"])
-        self.assertTrue(own.with_user(portal)._rma_photo_status()[own.id]["required"])
+        self.assertEqual(preview["decision"], own.decision)
+        self.assertIn("needs a photo: attached", preview["explanation"])
         with self.assertRaises(AccessError):
             foreign.with_user(portal)._rma_evaluate()
 

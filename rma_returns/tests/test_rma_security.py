@@ -83,11 +83,15 @@ class TestRmaSecurity(RmaCommon):
 
     def test_portal_customer_sees_only_own_returns(self):
         paula = self.portal_user.partner_id
-        order = self._create_order([(self.product_a, 1.0)], partner=paula)
+        order = self._create_order([(self.product_a, 2.0)], partner=paula)
         own = self._create_rma(order, {self.product_a: 1.0})
+        own.with_user(self.agent).action_submit()
+        own_draft = self._create_rma(order, {self.product_a: 1.0})
         foreign = self._create_rma(self.order, {self.product_a: 1.0})
         found = self.env["rma.order"].with_user(self.portal_user).search([])
+        # an agent's draft is the shop's work in progress, even for its customer
         self.assertEqual(found, own)
+        self.assertEqual(own_draft.state, "draft")
         self.assertEqual(own.with_user(self.portal_user).line_ids.product_id, self.product_a)
         with self.assertRaises(AccessError):
             foreign.with_user(self.portal_user).read(["name"])
