@@ -1,5 +1,6 @@
 from . import rma_reason
 from . import rma_order
+from . import rma_order_guard
 from . import rma_order_workflow
 from . import rma_order_line
 from . import rma_demo
