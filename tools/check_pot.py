@@ -11,20 +11,7 @@ import polib
 
 
 def msgids(path):
-    ids, current, collecting = set(), [], False
-    with open(path, encoding="utf-8") as handle:
-        for raw in handle:
-            line = raw.strip()
-            if line.startswith("msgid "):
-                current, collecting = [line[6:]], True
-            elif line.startswith("msgstr"):
-                if collecting:
-                    ids.add("".join(part.strip('"') for part in current))
-                collecting = False
-            elif collecting and line.startswith('"'):
-                current.append(line)
-    ids.discard("")
-    return ids
+    return {entry.msgid for entry in polib.pofile(path) if entry.msgid}
 
 
 def main():
