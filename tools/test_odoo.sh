@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `make test-odoo`: the suite under Odoo's own test runner, as OCA's CI runs it:
-#   odoo -d DB -i rma_returns --test-enable --test-tags /rma_returns --stop-after-init
-# on a fresh database (HttpCase tours in Chromium included). `make test` runs
-# the same tests through pytest-odoo. Run a part: TEST_TAGS=/rma_returns:TestRmaScan
+#   odoo -d DB -i <addons> --test-enable --test-tags /<addon>,... --stop-after-init
+# on a fresh database, for every addon of the repository (HttpCase tours in
+# Chromium included). `make test` runs the same tests through pytest-odoo.
+# Run a part: TEST_TAGS=/rma_returns:TestRmaScan
 source "$(dirname "$0")/common.sh"
 
 DB=${RMA_TEST_ODOO_DB:-rma_test_odoo}
-TAGS=${TEST_TAGS:-/rma_returns}
+TAGS=${TEST_TAGS:-$(printf '/%s,' ${ADDONS//,/ } | sed 's/,$//')}
 check_odoo
 install_requirements "$ROOT/requirements-test.txt"
 ensure_debian "chromium:chromium" "wkhtmltopdf:wkhtmltopdf" "pdftoppm:poppler-utils"
@@ -16,10 +17,10 @@ write_config "$CONF" "${RMA_TEST_ODOO_PORT:-8171}"
 LOG="$ROOT/.odoo/test-odoo.log"
 mkdir -p "$ROOT/.odoo"
 
-info "Fresh database '$DB': install rma_returns, then run '$TAGS' with Odoo's runner"
+info "Fresh database '$DB': install $INSTALL, then run '$TAGS' with Odoo's runner"
 dropdb --if-exists "$DB" >/dev/null
 set +e
-"${ODOO_BIN[@]}" -c "$CONF" -d "$DB" -i rma_returns --test-enable --test-tags "$TAGS" \
+"${ODOO_BIN[@]}" -c "$CONF" -d "$DB" -i "$INSTALL" --test-enable --test-tags "$TAGS" \
     --stop-after-init --log-level=warn --log-handler=odoo.tests.result:INFO \
     --log-handler=odoo.service.server:INFO 2>&1 |
     grep -v "Running as user 'root'" | tee "$LOG"
