@@ -77,6 +77,11 @@ class TestRmaBatchCost(RmaFlowCommon):
         self.assertEqual(len(notes), 3)
         self.assertEqual(set(notes.mapped("state")), {"posted"})
         self.assertEqual(set(notes.mapped("rma_refund_status")), {"reconciled"})
+        for note in notes:  # the accountant reads where each one comes from
+            logged = note.message_ids.filtered(
+                lambda m: m.subtype_id == self.env.ref("mail.mt_note")
+            )
+            self.assertIn(f"Created by return {note.rma_order_id.name}", str(logged.mapped("body")))
         invoices = notes.reversed_entry_id
         self.assertEqual(len(invoices), 2)
         for invoice in invoices:
