@@ -33,14 +33,16 @@ def _copy_returns(env, rma, count, partner):
         )
         return [name for (name,) in cr.fetchall() if name not in skip]
 
-    order_cols = columns("rma_order", {"id", "name", "access_token", "slip_token", "partner_id"})
+    skip = {"id", "name", "access_token", "slip_token", "partner_id", "commercial_partner_id"}
+    order_cols = columns("rma_order", skip)
     line_cols = columns("rma_order_line", {"id", "rma_id"})
     query = sql.SQL(
         """
         WITH new AS (
-            INSERT INTO rma_order (name, access_token, slip_token, partner_id, {order_cols})
+            INSERT INTO rma_order (name, access_token, slip_token, partner_id,
+                                   commercial_partner_id, {order_cols})
             SELECT o.name || '-' || g, md5(random()::text || g), md5(random()::text || g),
-                   %(partner)s, {order_src}
+                   %(partner)s, %(commercial)s, {order_src}
               FROM rma_order o, generate_series(1, %(count)s) g
              WHERE o.id = %(rma)s
             RETURNING id
@@ -54,7 +56,15 @@ def _copy_returns(env, rma, count, partner):
         line_cols=sql.SQL(", ").join(map(sql.Identifier, line_cols)),
         line_src=sql.SQL(", ").join(sql.Identifier("l", c) for c in line_cols),
     )
-    cr.execute(query, {"partner": partner.id, "count": count, "rma": rma.id})
+    cr.execute(
+        query,
+        {
+            "partner": partner.id,
+            "commercial": partner.commercial_partner_id.id,
+            "count": count,
+            "rma": rma.id,
+        },
+    )
 
 
 def generate(env, customer_returns, total_returns):
