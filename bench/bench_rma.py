@@ -94,18 +94,24 @@ class Ours(Side):
     def request(self):
         self.env.ref("rma_returns.rma_policy_default").auto_post_refund = self.post_credit_notes
         command = __import__("odoo").fields.Command
-        self.rmas = self.env["rma.order"].create(
-            [
-                {
-                    "sale_order_id": order.id,
-                    "line_ids": [
-                        command.create({"sale_line_id": line.id, "product_uom_qty": 1.0})
-                        for line in order.order_line
-                    ],
-                }
-                for order in self.orders
-            ]
+        self.rmas = (
+            self.env["rma.order"]
+            .with_context(mail_create_nosubscribe=True)
+            .create(
+                [
+                    {
+                        "sale_order_id": order.id,
+                        "line_ids": [
+                            command.create({"sale_line_id": line.id, "product_uom_qty": 1.0})
+                            for line in order.order_line
+                        ],
+                    }
+                    for order in self.orders
+                ]
+            )
         )
+        if len(self.rmas) == 1:  # as the portal does for the customer's return
+            self.rmas._portal_ensure_token()
 
     def approve(self):
         self.rmas.action_submit()
@@ -184,39 +190,110 @@ def _profiler(phase):
         return None
     import cProfile
 
-    profiler = cProfile.Profile()
-    profiler.enable()
-    return profiler
+    return cProfile.Profile()
 
 
-def run(config, database, side, orders_count):
+def _measure(env, runner, phase, totals, profiler):
+    """Run one phase of ``runner``, add its queries and seconds to ``totals``."""
+    cr = env.cr
+    queries = cr.sql_log_count
+    if profiler:
+        profiler.enable()
+    start = time.perf_counter()
+    getattr(runner, phase)()
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    if profiler:
+        profiler.disable()
+    totals[phase][0] += cr.sql_log_count - queries
+    totals[phase][1] += elapsed
+
+
+def _serve_assets(env):
+    """Serve this database over HTTP (a thread, on the configured port) for the
+    PDF renderer's style sheets, as a running Odoo does: without it,
+    wkhtmltopdf renders unstyled pages after a network error."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    import odoo
+
+    port = odoo.tools.config["http_port"]
+    odoo.service.server.load_server_wide_modules()
+    odoo.tools.config["db_name"] = env.cr.dbname
+    server = make_server("127.0.0.1", port, odoo.http.root, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
+    return server
+
+
+def _measure_mails(env):
+    """The e-mail cron's cost per e-mail: the queued customer e-mails of the
+    returns are rendered and posted (PDFs included). Outgoing mails stay
+    queued (no SMTP server: the mail queue's own cron would send them)."""
+    cr = env.cr
+    env.flush_all()
+    Notification = env["rma.order.notification"].with_context(mail_notify_force_send=False)
+    if not Notification.sudo().search_count([("state", "=", "pending")]):
+        return None
+    server = _serve_assets(env)
+    profiler = _profiler("mail")
+    if profiler:
+        profiler.enable()
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    notifications = Notification._cron_send()
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats("/tmp/bench-mail.prof")
+    server.shutdown()
+    sent = notifications.filtered(lambda n: n.state == "sent")
+    return {
+        "emails": len(notifications),
+        "sent": len(sent),
+        "queries_per_email": (cr.sql_log_count - queries) / len(notifications),
+        "ms_per_email": elapsed * 1000 / len(notifications),
+    }
+
+
+def run(config, database, side, orders_count, mode="batch"):
+    """``mode`` batch: each phase for all orders at once; single: each order
+    end to end, one phase at a time, as customers arrive one by one."""
     import odoo
     from odoo import SUPERUSER_ID, api
 
     odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(database)
-    results = {"side": side, "orders": orders_count, "phases": {}}
+    results = {"side": side, "mode": mode, "orders": orders_count, "phases": {}}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": False})
         orders = _setup(env, orders_count)
-        runner = SIDES[side](env, orders)
-        for phase in PHASES:
-            queries = cr.sql_log_count
-            profiler = _profiler(phase)
-            start = time.perf_counter()
-            getattr(runner, phase)()
-            env.flush_all()
-            elapsed = time.perf_counter() - start
+        totals = {phase: [0, 0.0] for phase in PHASES}
+        profilers = {phase: _profiler(phase) for phase in PHASES}
+        if mode == "batch":
+            runners = [SIDES[side](env, orders)]
+        else:
+            runners = [SIDES[side](env, order) for order in orders]
+        for runner in runners:
+            for phase in PHASES:
+                _measure(env, runner, phase, totals, profilers[phase])
+        for phase, profiler in profilers.items():
             if profiler:
-                profiler.disable()
-                profiler.dump_stats(f"/tmp/bench-{side}-{phase}.prof")
+                profiler.dump_stats(f"/tmp/bench-{side}-{mode}-{phase}.prof")
+        for phase, (queries, elapsed) in totals.items():
             results["phases"][phase] = {
-                "queries_per_order": (cr.sql_log_count - queries) / orders_count,
+                "queries_per_order": queries / orders_count,
                 "ms_per_order": elapsed * 1000 / orders_count,
             }
-        results["check"] = runner.check()
+        checks = [runner.check() for runner in runners]
+        results["check"] = {key: sum(c[key] for c in checks) for key in checks[0]}
+        if side == "ours_posted" and mode == "single" and os.environ.get("BENCH_MAIL", "1") == "1":
+            results["mail"] = _measure_mails(env)
         cr.rollback()
-    out = pathlib.Path(__file__).parent / "results" / f"{side}.json"
+    out = pathlib.Path(__file__).parent / "results" / f"{side}-{mode}-{orders_count}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     return results
@@ -229,31 +306,66 @@ LABELS = {
 }
 
 
+MODES = {
+    "batch": "batch (all orders at once)",
+    "single": "one order at a time (each order end to end, as customers arrive)",
+}
+
+
+def _table(runs, key, title):
+    lines = [f"\n{title}\n", "| phase | " + " | ".join(LABELS[r["side"]] for r in runs) + " |"]
+    lines.append("|---" * (len(runs) + 1) + "|")
+    totals = [0.0] * len(runs)
+    for phase in PHASES:
+        cells = []
+        for i, data in enumerate(runs):
+            value = data["phases"][phase][key]
+            totals[i] += value
+            cells.append(f"{value:.1f}")
+        lines.append(f"| {phase} | " + " | ".join(cells) + " |")
+    lines.append("| **total** | " + " | ".join(f"**{t:.1f}**" for t in totals) + " |")
+    return lines
+
+
 def report(folder):
-    sides = {}
-    for side in SIDES:
-        path = pathlib.Path(folder) / f"{side}.json"
-        if path.exists():
-            sides[side] = json.loads(path.read_text())
+    """Print (and write to summary.md) one table per mode and order count,
+    the e-mail cron's cost per e-mail and the portal timings."""
+    folder = pathlib.Path(folder)
+    runs = {}
+    for path in sorted(folder.glob("*-*-*.json")):
+        data = json.loads(path.read_text())
+        runs.setdefault((data["mode"], data["orders"]), {})[data["side"]] = data
     lines = []
-    for key, title in (("queries_per_order", "SQL queries"), ("ms_per_order", "milliseconds")):
-        lines.append(f"\n{title} per returned order\n")
-        lines.append("| phase | " + " | ".join(LABELS[side] for side in sides) + " |")
-        lines.append("|---" * (len(sides) + 1) + "|")
-        totals = dict.fromkeys(sides, 0.0)
-        for phase in PHASES:
-            cells = []
-            for side, data in sides.items():
-                value = data["phases"][phase][key]
-                totals[side] += value
-                cells.append(f"{value:.1f}")
-            lines.append(f"| {phase} | " + " | ".join(cells) + " |")
-        lines.append("| **total** | " + " | ".join(f"**{totals[s]:.1f}**" for s in sides) + " |")
-    lines.append("")
-    for side, data in sides.items():
-        lines.append(f"- {LABELS[side]}: {data['orders']} orders, {data['check']}")
+    for (mode, orders), sides in sorted(runs.items()):
+        ordered = [sides[side] for side in SIDES if side in sides]
+        lines.append(f"\n### {MODES[mode]}, N={orders}: per returned order")
+        lines += _table(ordered, "queries_per_order", "SQL queries")
+        lines += _table(ordered, "ms_per_order", "milliseconds")
+        lines.append("")
+        for data in ordered:
+            lines.append(f"- {LABELS[data['side']]}: {data['check']}")
+            if data.get("mail"):
+                mail = data["mail"]
+                lines.append(
+                    f"- e-mail cron (`rma.order.notification`): {mail['emails']} e-mails "
+                    f"({mail['sent']} sent), **{mail['queries_per_email']:.1f} queries and "
+                    f"{mail['ms_per_email']:.0f} ms per e-mail**"
+                )
+    portal = folder / "portal.json"
+    if portal.exists():
+        data = json.loads(portal.read_text())
+        lines.append(
+            f"\n### Portal: a customer with {data['customer_returns']} returns in a database "
+            f"of {data['total_returns']} ({data['requests']} requests each)\n"
+        )
+        lines.append("| page | p50 ms | p95 ms | SQL queries |")
+        lines.append("|---|---|---|---|")
+        for page, timing in data["pages"].items():
+            lines.append(
+                f"| {page} | {timing['p50']:.0f} | {timing['p95']:.0f} | {timing['queries']} |"
+            )
     text = "\n".join(lines)
-    (pathlib.Path(folder) / "summary.md").write_text(text + "\n")
+    (folder / "summary.md").write_text(text + "\n")
     print(text)
 
 
@@ -263,12 +375,13 @@ def main():
     parser.add_argument("--database")
     parser.add_argument("--side", choices=tuple(SIDES))
     parser.add_argument("--orders", type=int, default=20)
+    parser.add_argument("--mode", choices=tuple(MODES), default="batch")
     parser.add_argument("--report")
     args = parser.parse_args()
     if args.report:
         report(args.report)
     else:
-        run(args.config, args.database, args.side, args.orders)
+        run(args.config, args.database, args.side, args.orders, args.mode)
 
 
 if __name__ == "__main__":

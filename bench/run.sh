@@ -3,7 +3,15 @@
 # same PostgreSQL, same scenario. Not a test; `make bench` runs it.
 source "$(dirname "$0")/../tools/common.sh"
 
-ORDERS=${BENCH_ORDERS:-20}
+# BENCH_ORDERS: order counts of the batch mode; BENCH_SINGLE_ORDERS: of the
+# one-at-a-time mode; BENCH_PORTAL="customer total" returns of the portal data
+# set ("" skips the portal timings).
+ORDERS=${BENCH_ORDERS:-50 200}
+SINGLE_ORDERS=${BENCH_SINGLE_ORDERS:-50}
+PORTAL=${BENCH_PORTAL-10000 60000}
+# BENCH_DB_PREFIX / BENCH_PORT: keep several checkouts' benchmarks apart
+DB_PREFIX=${BENCH_DB_PREFIX:-rma_bench}
+HTTP_PORT=${BENCH_PORT:-8069}
 ANALYTICS=""
 [ "${1:-}" = "--analytics" ] && ANALYTICS=1
 OCA_DIR="$ROOT/bench/.oca"
@@ -36,22 +44,48 @@ fi
 
 run_side() {
     local side=$1 module=$2 extra_path=$3
-    local db="rma_bench_$side" conf="$ROOT/.odoo/bench-$side.conf"
+    local db="${DB_PREFIX}_$side" conf="$ROOT/.odoo/bench-$side.conf"
     local saved=$ADDONS_PATH
     [ -n "$extra_path" ] && ADDONS_PATH="$ADDONS_PATH,$extra_path"
-    write_config "$conf"
+    write_config "$conf" "$HTTP_PORT"
     ADDONS_PATH=$saved
     if ! psql -X -q -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
         info "Database $db with $module (no demo data)"
         odoo_once -c "$conf" -d "$db" -i "$module" --without-demo=all
     fi
-    "$PYTHON" "$ROOT/bench/bench_rma.py" --config "$conf" --database "$db" --side "$side" --orders "$ORDERS"
-    [ "$side" = ours ] && "$PYTHON" "$ROOT/bench/bench_rma.py" --config "$conf" --database "$db" \
-        --side ours_posted --orders "$ORDERS"
+    local sides=$side n
+    [ "$side" = ours ] && sides="ours ours_posted"
+    for s in $sides; do
+        for n in $ORDERS; do
+            "$PYTHON" "$ROOT/bench/bench_rma.py" --config "$conf" --database "$db" --side "$s" \
+                --orders "$n" --mode batch
+        done
+        for n in $SINGLE_ORDERS; do
+            "$PYTHON" "$ROOT/bench/bench_rma.py" --config "$conf" --database "$db" --side "$s" \
+                --orders "$n" --mode single
+        done
+    done
     return 0
 }
 
+# The portal data set is kept in its own database, a copy of ours.
+run_portal() {
+    local db="${DB_PREFIX}_portal" conf="$ROOT/.odoo/bench-ours.conf"
+    set -- $PORTAL
+    if ! psql -X -q -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
+        info "Database $db: a customer with $1 returns among $2"
+        createdb -T "${DB_PREFIX}_ours" "$db" || {
+            info "Portal timings skipped: $db could not be copied (is ${DB_PREFIX}_ours in use?)"
+            return 0
+        }
+    fi
+    (cd "$ROOT/bench" && "$PYTHON" bench_portal.py --config "$conf" --database "$db" \
+        --customer "$1" --total "$2")
+}
+
+rm -rf "$ROOT/bench/results"
 mkdir -p "$ROOT/bench/results"
 run_side ours rma_returns ""
+[ -n "$PORTAL" ] && run_portal
 run_side oca rma_sale "$OCA_DIR/odoo/addons"
 "$PYTHON" "$ROOT/bench/bench_rma.py" --report "$ROOT/bench/results"

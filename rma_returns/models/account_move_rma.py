@@ -30,6 +30,46 @@ class AccountMove(models.Model):
             else:
                 move.rma_refund_status = "reconciled"
 
+    def _rma_official_pdf(self):
+        """(file name, PDF) of this posted credit note: its official PDF when one
+        was made, else rendered now and kept as such (res_field
+        ``invoice_pdf_report_file``, as Odoo's invoice sending does) so that it
+        is rendered once. Outside a real rendering (tests render HTML) nothing
+        is kept."""
+        self.ensure_one()
+        base_name = self._get_report_base_filename().replace("/", "_")
+        if self.invoice_pdf_report_id:
+            return f"{base_name}.pdf", self.invoice_pdf_report_id.raw
+        report = self.env["ir.actions.report"].sudo()
+        content, fmt = report._render_qweb_pdf("account.account_invoices", self.ids)
+        if fmt == "pdf":
+            self.env["ir.attachment"].sudo().create(
+                {
+                    "name": self._get_invoice_report_filename(),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "res_field": "invoice_pdf_report_file",
+                }
+            )
+            self.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        return f"{base_name}.{fmt}", content
+
+    def _reconcile_reversed_moves(self, reverse_moves, move_reverse_cancel):
+        """Return credit notes are reconciled by their returns once posted, all
+        of a batch in one reconciliation, each with its own invoice (see
+        ``rma.order._rma_reconcile_credit_notes``). Odoo's pairing here zips
+        the distinct reversed invoices with the credit notes: in a batch where
+        two credit notes reverse one invoice, it matched a credit note with
+        the next (another customer's) invoice."""
+        others = reverse_moves.filtered(lambda m: not m.rma_order_id)
+        if others:
+            super(AccountMove, others.reversed_entry_id)._reconcile_reversed_moves(
+                others, move_reverse_cancel
+            )
+        return reverse_moves
+
     def _post(self, soft=True):
         """Tell the returns their credit notes are posted (one entry point)."""
         posted = super()._post(soft=soft)

@@ -157,12 +157,19 @@ class RmaOrder(models.Model):
 
     def _rma_reconcile_credit_notes(self, moves):
         """Reconcile posted credit notes with their still unpaid invoice (a paid
-        invoice leaves the credit to the customer)."""
+        invoice leaves the credit to the customer): one reconciliation for the
+        whole batch, the credit notes of an invoice matched together."""
+        groups = {}
         for move in moves.filtered(lambda m: m.move_type == "out_refund" and m.reversed_entry_id):
             invoice = move.reversed_entry_id
             if invoice.state != "posted" or invoice.currency_id.is_zero(invoice.amount_residual):
                 continue
-            receivable = (invoice.line_ids | move.line_ids).filtered(
-                lambda aml: aml.account_id.account_type == "asset_receivable" and not aml.reconciled
-            )
-            receivable.reconcile()
+            if invoice not in groups:
+                groups[invoice] = invoice.line_ids.filtered(_open_receivable)
+            groups[invoice] |= move.line_ids.filtered(_open_receivable)
+        if groups:
+            self.env["account.move.line"]._reconcile_plan(list(groups.values()))
+
+
+def _open_receivable(aml):
+    return aml.account_id.account_type == "asset_receivable" and not aml.reconciled

@@ -86,7 +86,7 @@ class RmaOrder(models.Model):
                 for rma in todo
             ]
         )
-        self.env.ref("rma_returns.ir_cron_rma_send_notifications").sudo()._trigger()
+        Notification._rma_trigger_sender()
         return notifications
 
     def _rma_notification_spec(self, event):
@@ -196,18 +196,18 @@ class RmaOrder(models.Model):
         return shipments
 
     def _process_attachments_for_template_post(self, mail_template):
-        """Attach the credit notes' PDF to the refund e-mail."""
+        """Attach the credit notes' PDF to the refund e-mail: each credit note's
+        official PDF, rendered once and kept on the credit note (as Odoo's own
+        invoice sending does), so that the customer's download and any later
+        e-mail reuse it."""
         result = super()._process_attachments_for_template_post(mail_template)
         if mail_template != self.env.ref(
             "rma_returns.mail_template_rma_refunded", raise_if_not_found=False
         ):
             return result
-        report = self.env["ir.actions.report"].sudo()
         for rma in self:
-            notes = rma.sudo()._rma_refund_documents()
-            for note in notes:
-                content, fmt = report._render_qweb_pdf("account.account_invoices", note.ids)
-                name = f"{note._get_report_base_filename()}.{fmt}".replace("/", "_")
+            for note in rma.sudo()._rma_refund_documents():
+                name, content = note._rma_official_pdf()
                 result.setdefault(rma.id, {}).setdefault("attachments", []).append(
                     (name, base64.b64encode(content))
                 )

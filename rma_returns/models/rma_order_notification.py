@@ -63,6 +63,20 @@ class RmaOrderNotification(models.Model):
 
     # === BUSINESS METHODS === #
     @api.model
+    def _rma_trigger_sender(self):
+        """Run the sending cron once this transaction commits: one trigger
+        however many steps queued e-mails in it (a batch, or submit and the
+        policy's decision)."""
+        precommit = self.env.cr.precommit
+        if not precommit.data.get("rma_notification_trigger"):
+            precommit.data["rma_notification_trigger"] = True
+            precommit.add(self._rma_trigger_cron)
+
+    @api.model
+    def _rma_trigger_cron(self):
+        self.env.ref("rma_returns.ir_cron_rma_send_notifications").sudo()._trigger()
+
+    @api.model
     def _cron_send(self, batch_size=BATCH_SIZE):
         """Send the oldest pending customer e-mails, ``batch_size`` of them, and
         tell the cron how many are left (it runs again while some remain).

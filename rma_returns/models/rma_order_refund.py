@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import escape
+
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_amount, format_date
@@ -45,15 +47,19 @@ class RmaOrder(models.Model):
         # the documents that follow are the system's, created in the caller's
         # name (create_uid) and logged on the credit note.
         moves = self.env["account.move"].sudo().create(vals_list)
-        for move in moves:
-            move.message_post(
-                body=self.env._(
-                    "Created by return %(rma)s (triggered by %(user)s).",
-                    rma=move.rma_order_id.name,
-                    user=self.env.user.name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        # one note per credit note, logged for the batch at once
+        moves._message_log_batch(
+            bodies={
+                move.id: escape(
+                    self.env._(
+                        "Created by return %(rma)s (triggered by %(user)s).",
+                        rma=move.rma_order_id.name,
+                        user=self.env.user.name,
+                    )
+                )
+                for move in moves
+            }
+        )
         moves.filtered(lambda m: m.rma_order_id.auto_post_refund).action_post()
         return moves
 

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -156,6 +158,7 @@ class RmaOrder(models.Model):
         accepting = Warehouse.search(
             [("rma_accept_returns", "=", True), ("company_id", "in", todo.company_id.ids)]
         )
+        routes = defaultdict(list)  # one write per warehouse and route
         for rma in todo:
             candidates = accepting.filtered(lambda w, r=rma: w.company_id == r.company_id)
             pickup = rma.partner_shipping_id or rma.partner_id
@@ -174,7 +177,10 @@ class RmaOrder(models.Model):
                         name=rma.name,
                     )
                 )
-            rma.write(rma._rma_route_vals(warehouse, rule, distance))
+            vals = rma._rma_route_vals(warehouse, rule, distance)
+            routes[tuple(sorted(vals.items()))].append(rma.id)
+        for vals, ids in routes.items():
+            self.browse(ids).write(dict(vals))
 
     def _rma_returnable_lines(self):
         """Lines that come back: not rejected by the policy."""
