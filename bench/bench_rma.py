@@ -1,14 +1,19 @@
-"""Benchmark: SQL queries and milliseconds per returned order, for rma_returns and
-for the OCA ``rma_sale`` addon, on the same Odoo 18 and PostgreSQL.
+"""Benchmark: SQL queries and milliseconds per returned order, for rma_returns, for
+the OCA ``rma_sale`` addon and for Odoo core by hand (bench_core.py), on the same
+Odoo 18 and PostgreSQL.
 
-Scenario (identical inputs on both sides): N confirmed sale orders of two storable
+Scenario (identical inputs on every side): N confirmed sale orders of two storable
 products, delivered and invoiced. Measured phases, all orders at once (batch):
 
 - request:  the return requests are created (ours: one return of two lines per
-            order; OCA: one RMA per returned product, its data model);
+            order; OCA: one RMA per returned product, its data model; core: the
+            delivery's return wizard);
 - approve:  the requests are confirmed/approved: return receipts are created;
-- receive:  every return receipt is validated (same code on both sides);
+- receive:  every return receipt is validated (same code on every side);
 - refund:   credit notes exist for every returned line.
+
+Mode single: each order end to end before the next, each order invoiced on its
+own (a batch's orders, of one customer, share an invoice).
 
 Everything runs in one transaction that is rolled back, so runs are repeatable.
 Usage: see bench/run.sh (``make bench``); ``--report DIR`` prints the comparison.
@@ -20,11 +25,14 @@ import os
 import pathlib
 import time
 
-PHASES = ("request", "approve", "receive", "refund")
+from bench_core import CoreByHand
+from bench_report import MODES, PHASES, report
 
 
-def _setup(env, orders_count):
-    """Delivered and invoiced orders, two storable products each."""
+def _setup(env, orders_count, invoice_each=False):
+    """Delivered and invoiced orders, two storable products each. Odoo invoices
+    the orders of one customer together, unless ``invoice_each`` (one invoice
+    per order, as when customers arrive one at a time)."""
     command = __import__("odoo").fields.Command
     company = env.company
     warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
@@ -63,7 +71,7 @@ def _setup(env, orders_count):
         move.quantity = move.product_uom_qty
     pickings.move_ids.picked = True
     pickings.button_validate()
-    orders._create_invoices().action_post()
+    orders._create_invoices(grouped=invoice_each).action_post()
     env.flush_all()
     return orders
 
@@ -181,7 +189,11 @@ class Oca(Side):
         }
 
 
-SIDES = {"ours": Ours, "ours_posted": OursPosted, "oca": Oca}
+class Core(CoreByHand, Side):
+    """Plain Odoo 18 (``sale_stock``): return wizard, reversal wizard (bench_core.py)."""
+
+
+SIDES = {"ours": Ours, "ours_posted": OursPosted, "oca": Oca, "core": Core}
 
 
 def _profiler(phase):
@@ -270,7 +282,7 @@ def run(config, database, side, orders_count, mode="batch"):
     results = {"side": side, "mode": mode, "orders": orders_count, "phases": {}}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": False})
-        orders = _setup(env, orders_count)
+        orders = _setup(env, orders_count, invoice_each=mode == "single")
         totals = {phase: [0, 0.0] for phase in PHASES}
         profilers = {phase: _profiler(phase) for phase in PHASES}
         if mode == "batch":
@@ -297,76 +309,6 @@ def run(config, database, side, orders_count, mode="batch"):
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     return results
-
-
-LABELS = {
-    "ours": "rma_returns (draft credit notes)",
-    "ours_posted": "rma_returns (posted + reconciled)",
-    "oca": "OCA rma_sale",
-}
-
-
-MODES = {
-    "batch": "batch (all orders at once)",
-    "single": "one order at a time (each order end to end, as customers arrive)",
-}
-
-
-def _table(runs, key, title):
-    lines = [f"\n{title}\n", "| phase | " + " | ".join(LABELS[r["side"]] for r in runs) + " |"]
-    lines.append("|---" * (len(runs) + 1) + "|")
-    totals = [0.0] * len(runs)
-    for phase in PHASES:
-        cells = []
-        for i, data in enumerate(runs):
-            value = data["phases"][phase][key]
-            totals[i] += value
-            cells.append(f"{value:.1f}")
-        lines.append(f"| {phase} | " + " | ".join(cells) + " |")
-    lines.append("| **total** | " + " | ".join(f"**{t:.1f}**" for t in totals) + " |")
-    return lines
-
-
-def report(folder):
-    """Print (and write to summary.md) one table per mode and order count,
-    the e-mail cron's cost per e-mail and the portal timings."""
-    folder = pathlib.Path(folder)
-    runs = {}
-    for path in sorted(folder.glob("*-*-*.json")):
-        data = json.loads(path.read_text())
-        runs.setdefault((data["mode"], data["orders"]), {})[data["side"]] = data
-    lines = []
-    for (mode, orders), sides in sorted(runs.items()):
-        ordered = [sides[side] for side in SIDES if side in sides]
-        lines.append(f"\n### {MODES[mode]}, N={orders}: per returned order")
-        lines += _table(ordered, "queries_per_order", "SQL queries")
-        lines += _table(ordered, "ms_per_order", "milliseconds")
-        lines.append("")
-        for data in ordered:
-            lines.append(f"- {LABELS[data['side']]}: {data['check']}")
-            if data.get("mail"):
-                mail = data["mail"]
-                lines.append(
-                    f"- e-mail cron (`rma.order.notification`): {mail['emails']} e-mails "
-                    f"({mail['sent']} sent), **{mail['queries_per_email']:.1f} queries and "
-                    f"{mail['ms_per_email']:.0f} ms per e-mail**"
-                )
-    portal = folder / "portal.json"
-    if portal.exists():
-        data = json.loads(portal.read_text())
-        lines.append(
-            f"\n### Portal: a customer with {data['customer_returns']} returns in a database "
-            f"of {data['total_returns']} ({data['requests']} requests each)\n"
-        )
-        lines.append("| page | p50 ms | p95 ms | SQL queries |")
-        lines.append("|---|---|---|---|")
-        for page, timing in data["pages"].items():
-            lines.append(
-                f"| {page} | {timing['p50']:.0f} | {timing['p95']:.0f} | {timing['queries']} |"
-            )
-    text = "\n".join(lines)
-    (folder / "summary.md").write_text(text + "\n")
-    print(text)
 
 
 def main():

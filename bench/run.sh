@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark: rma_returns side by side with the OCA `rma_sale` addon, same Odoo,
-# same PostgreSQL, same scenario. Not a test; `make bench` runs it.
+# The benchmark: rma_returns side by side with the OCA `rma_sale` addon and with
+# Odoo core by hand (`sale_stock` only), same Odoo, same PostgreSQL, same scenario.
+# Not a test; `make bench` runs it.
 source "$(dirname "$0")/../tools/common.sh"
 
 # BENCH_ORDERS: order counts of the batch mode; BENCH_SINGLE_ORDERS: of the
@@ -88,4 +89,5 @@ mkdir -p "$ROOT/bench/results"
 run_side ours rma_returns ""
 [ -n "$PORTAL" ] && run_portal
 run_side oca rma_sale "$OCA_DIR/odoo/addons"
+run_side core sale_stock ""
 "$PYTHON" "$ROOT/bench/bench_rma.py" --report "$ROOT/bench/results"
