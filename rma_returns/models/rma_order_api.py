@@ -21,6 +21,11 @@ SLIP_STATES = ("approved", "received", "done")
 API_RESOLUTIONS = ("refund", "replacement")
 
 
+def _is_id(value):
+    """A record id as a client sends it: a positive whole number."""
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 class RmaOrder(models.Model):
     _inherit = "rma.order"
 
@@ -102,7 +107,7 @@ class RmaOrder(models.Model):
         :return: {name, filename, format ("pdf"), content (base64)}
         """
         self._rma_api_check()
-        rma = self.browse(rma_id).exists()
+        rma = self._rma_api_browse([rma_id] if _is_id(rma_id) else None)
         if not rma:
             raise UserError(self.env._("This return does not exist."))
         rma.check_access("read")
@@ -126,11 +131,21 @@ class RmaOrder(models.Model):
                    amount_total, currency, lines: [{product, qty, qty_received}]}]
         """
         self._rma_api_check()
-        rmas = self.browse(rma_ids).exists()
+        if _is_id(rma_ids):
+            rma_ids = [rma_ids]
+        rmas = self._rma_api_browse(rma_ids)
         rmas.check_access("read")
         return rmas.sudo()._rma_api_status()
 
     # === MECHANICS === #
+    @api.model
+    def _rma_api_browse(self, rma_ids):
+        """The existing returns of ``rma_ids`` (a list of ids from the client;
+        anything else is refused with a clear error, not a database error)."""
+        if not isinstance(rma_ids, list | tuple) or not all(map(_is_id, rma_ids)):
+            raise UserError(self.env._("Give the return ids as whole numbers."))
+        return self.browse(rma_ids).exists()
+
     def _rma_api_check(self):
         if not self.env.user.has_group(API_GROUP):
             raise AccessError(self.env._("Only users of the Returns API group may use it."))
@@ -143,7 +158,9 @@ class RmaOrder(models.Model):
     def _rma_api_orders(self, customer_email, order_name=None):
         """The confirmed orders of the customer with this e-mail, in the
         caller's companies (sudo)."""
-        email = email_normalize(customer_email or "")
+        email = email_normalize(customer_email) if isinstance(customer_email, str) else False
+        if order_name is not None and not isinstance(order_name, str):
+            raise UserError(self.env._("Give the order number as text, e.g. S00042."))
         if not email:
             raise UserError(self.env._("Give the customer's e-mail address."))
         domain = [
@@ -184,7 +201,8 @@ class RmaOrder(models.Model):
             sale_line = order.order_line.filtered(
                 lambda sl, item=item: sl.id == item.get("sale_line_id")
             )
-            reason = by_code.get(item.get("reason"))
+            code = item.get("reason")
+            reason = by_code.get(code) if isinstance(code, str) else None
             qty = item.get("qty")
             if not sale_line:
                 raise UserError(self.env._("A line is not a line of %(order)s.", order=order.name))
@@ -192,7 +210,7 @@ class RmaOrder(models.Model):
                 raise UserError(
                     self.env._("Unknown return reason: %(reason)s", reason=item.get("reason"))
                 )
-            if not isinstance(qty, int | float) or qty <= 0:
+            if isinstance(qty, bool) or not isinstance(qty, int | float) or qty <= 0:
                 raise UserError(self.env._("The quantity to return must be above zero."))
             line_vals = {
                 "sale_line_id": sale_line.id,

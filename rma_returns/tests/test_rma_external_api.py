@@ -274,6 +274,28 @@ class TestRmaReturnsApiUser(RmaCommon, HttpCase):
         self.assertIn(rma.state, ("received", "done"))
         self.assertEqual(followed["lines"][0]["qty_received"], 2.0)
 
+    def test_malformed_calls_get_clear_errors(self):
+        """What a web shop's bug sends (ids as text, a list for one id, a
+        number for an e-mail, a bool for a quantity) gets a message saying
+        what to send, never a database error."""
+        call = self._models()
+        line = {"sale_line_id": self.order.order_line[0].id, "qty": 1.0, "reason": "WRONG_SIZE"}
+        email, name = "ruth@example.com", self.order.name
+        cases = [
+            (("rma_api_slip", "12"), "whole numbers"),
+            (("rma_api_slip", [1, 2]), "whole numbers"),
+            (("rma_api_status", "1,2"), "whole numbers"),
+            (("rma_api_preview", 42, name, [line]), "e-mail"),
+            (("rma_api_preview", email, 42, [line]), "order number"),
+            (("rma_api_preview", email, name, [dict(line, reason=["X"])]), "Unknown return reason"),
+            (("rma_api_preview", email, name, [dict(line, qty=True)]), "above zero"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args), self.assertRaises(xmlrpc.client.Fault) as cm:
+                call("rma.order", *args)
+            self.assertIn(message, cm.exception.faultString)
+            self.assertNotIn("psycopg2", cm.exception.faultString)
+
     def test_web_shop_is_refused_everything_else(self):
         call = self._models()
         lines = [

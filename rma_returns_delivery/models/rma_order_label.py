@@ -198,6 +198,7 @@ class RmaOrder(models.Model):
     def _rma_retry_labels(self):
         """Ask again for the failed or held labels; a label that comes after the
         approval e-mail left is e-mailed in one follow-up."""
+        made = self.browse()
         for rma in self.filtered(
             lambda r: r.label_state in ("failed", "held") and r.state == "approved"
         ):
@@ -208,7 +209,8 @@ class RmaOrder(models.Model):
                 rma._rma_label_held(missing)
                 continue
             if rma._rma_request_label(picking):
-                rma._rma_notify_label_ready()
+                made |= rma
+        made._rma_notify_label_ready()
 
     def _cron_retry_return_labels(self):
         """Scheduled: ask again for the return labels the carrier failed to make

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import fields, models
 
 from .rma_tracking_event import NODE_RANK
@@ -80,6 +82,7 @@ class RmaOrder(models.Model):
         per return, only the furthest node reached by these scans and beyond
         every node recorded before (a late, older scan tells nothing), and an
         exception; each node once per return (see _rma_queue_notification)."""
+        to_notify = defaultdict(events.rma_id.browse)
         for rma in events.rma_id:
             new = events.filtered(lambda e, rma=rma: e.rma_id == rma)
             before = rma.tracking_event_ids - new
@@ -87,6 +90,9 @@ class RmaOrder(models.Model):
             codes = set(new.mapped("code"))
             forward = [c for c in codes if NODE_RANK.get(c, 0) > reached]
             if forward:
-                rma._rma_notify(f"tracking_{max(forward, key=NODE_RANK.get)}")
+                to_notify[f"tracking_{max(forward, key=NODE_RANK.get)}"] |= rma
             if "exception" in codes:
-                rma._rma_notify("tracking_exception")
+                to_notify["tracking_exception"] |= rma
+        # one queueing per node for the whole push
+        for event, rmas in to_notify.items():
+            rmas._rma_notify(event)

@@ -32,9 +32,13 @@ class RmaOrder(models.Model):
     # === COMPUTE METHODS === #
     @api.depends("tracking_event_ids.date", "tracking_event_ids.code")
     def _compute_date_carrier_scan(self):
-        """The earliest scan that shows the parcel in the carrier's hands."""
+        """The earliest scan that shows the parcel in the carrier's hands, as
+        the carrier reports it (push or query): a step typed by hand (agent or
+        customer) releases no money."""
         for rma in self:
-            scans = rma.tracking_event_ids.filtered(lambda e: e.code != "exception")
+            scans = rma.tracking_event_ids.filtered(
+                lambda e: e.code != "exception" and e.source in ("push", "poll")
+            )
             rma.date_carrier_scan = min(scans.mapped("date"), default=False)
 
     # === HOOKS OF THE CORE === #

@@ -151,6 +151,13 @@ class TestKdniaoPush(KdniaoCommon, HttpCase):
         untrusted = self._approved_return()
         self.assertEqual(untrusted.refund_timing, "receipt")
         self.assertIn("No fast refund", untrusted.decision_explanation)
+        # a "picked up" typed by an agent is not the carrier's word: no money
+        self.env["rma.tracking.event"].with_user(self.agent).create(
+            {"rma_id": trusted.id, "code": "picked_up", "date": "2026-11-30 08:00:00"}
+        )
+        self.assertTrue(trusted.tracking_event_ids)
+        self.assertFalse(trusted.date_carrier_scan)
+        self.assertFalse(trusted.credit_note_ids)
         picked = self._trace("2026-11-30 09:00:00", "Picked up in Grenoble", "1")
         self._push(trusted, [picked])
         self._push(trusted, [picked])  # twice: one refund
