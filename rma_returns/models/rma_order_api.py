@@ -19,6 +19,8 @@ SLIP_REPORT = "rma_returns.action_report_rma_slip"
 SLIP_STATES = ("approved", "received", "done")
 # An exchange needs the variant the customer wants: the portal's item picker.
 API_RESOLUTIONS = ("refund", "replacement")
+# without an order number, the returnable lines of the customer's latest orders
+API_MAX_ORDERS = 20
 
 
 def _is_id(value):
@@ -35,11 +37,12 @@ class RmaOrder(models.Model):
         """The lines a customer can still return, with the quantity of each.
 
         :param customer_email: the customer's e-mail, as the web shop knows it
-        :param order_name: only this order of the customer (optional)
+        :param order_name: only this order of the customer (optional; without
+                           it, the customer's 20 latest orders)
         :return: [{order, sale_line_id, product, default_code, qty, uom}]
         """
         self._rma_api_check()
-        orders = self._rma_api_orders(customer_email, order_name)
+        orders = self._rma_api_orders(customer_email, order_name)[:API_MAX_ORDERS]
         result = []
         for order in orders:
             lines, returnable = order._rma_portal_returnable_lines()
