@@ -35,6 +35,16 @@ class RmaCommon(TransactionCase):
         )
         cls.reason = cls.env.ref("rma_returns.rma_reason_wrong_size")
 
+    def _real_pdf_context(self):
+        """The context that renders real PDFs in a test. wkhtmltopdf fetches
+        the report's styles from this server; Odoo's own runner runs the tests
+        holding the registries' lock, so the server answers in test mode only
+        (on this test's cursor, as for an HttpCase)."""
+        if self.registry.test_cr is None:
+            self.registry.enter_test_mode(self.cr)
+            self.addCleanup(self.registry.leave_test_mode)
+        return {"force_report_rendering": True}
+
     @classmethod
     def _create_product(cls, name, price, company=None):
         product = cls.env["product.product"].create(

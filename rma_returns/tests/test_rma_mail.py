@@ -30,7 +30,7 @@ class TestRmaMail(RmaCommon):
         attachments for real, as outside tests)."""
         notifications = self.env["rma.order.notification"]
         if pdf:
-            notifications = notifications.with_context(force_report_rendering=True)
+            notifications = notifications.with_context(**self._real_pdf_context())
         return notifications._cron_send()
 
     def _customer_mails(self, rma=None):
@@ -344,7 +344,7 @@ class TestRmaDemo(RmaCommon):
             {"submitted", "approved", "received", "refunded", "rejected"},
         )
         # the whole queue: a kept database may hold older e-mails first
-        self.env["rma.order.notification"].with_context(force_report_rendering=True)._cron_send(
+        self.env["rma.order.notification"].with_context(**self._real_pdf_context())._cron_send(
             batch_size=10000
         )
         self.assertEqual(set(queue.mapped("state")), {"sent"}, queue.mapped("error"))

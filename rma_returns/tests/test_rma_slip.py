@@ -51,7 +51,7 @@ class TestRmaSlip(RmaCommon, HttpCase):
     def _render_pdf(self, report=SLIP):
         content, fmt = (
             self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
+            .with_context(**self._real_pdf_context())
             ._render_qweb_pdf(report, self.rma.ids)
         )
         self.assertEqual(fmt, "pdf")
